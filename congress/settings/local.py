@@ -1,0 +1,6 @@
+"""Developer settings: the embedded default plus DEBUG."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeputiesConfig(AppConfig):
+    name = "deputies"
+    verbose_name = _("Deputies")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers rules)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from congress.models import StreetCommitteePost
+from congress.permissions import scope_of
+
+from .filters import DeputyFilter
+from .models import Deputy
+from .permissions import can_see_full_phone, phone_for
+from .selectors import deputy_list, deputy_membership_history
+
+PAGE_SIZE = 25
+
+
+@login_required
+def deputy_list_view(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).is_staff_member:
+        raise PermissionDenied
+    filterset = DeputyFilter(
+        request.GET or None, queryset=deputy_list(user=request.user), user=request.user
+    )
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    if "ordering" not in request.GET:
+        queryset = queryset.order_by("name_pinyin", "id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for deputy in page.object_list:
+        deputy.phone_shown = phone_for(request.user, deputy)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "deputies/deputy_list.html",
+        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+    )
+
+
+@login_required
+def deputy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    deputy = get_object_or_404(deputy_list(user=request.user), pk=pk)
+    scope = scope_of(request.user)
+    is_self = deputy.user_id == request.user.pk
+    history = []
+    if scope.is_superuser or deputy.district_id in scope.district_ids:
+        history = list(deputy.history.select_related("history_user").order_by("-history_date")[:20])
+    return render(
+        request,
+        "deputies/deputy_detail.html",
+        {
+            "deputy": deputy,
+            "phone_shown": phone_for(request.user, deputy),
+            "phone_is_full": can_see_full_phone(request.user, deputy),
+            "memberships": deputy_membership_history(deputy=deputy),
+            "history": history,
+            "is_self": is_self,
+            "base_template": "base_mobile.html"
+            if is_self and not scope.is_staff_member
+            else "base.html",
+        },
+    )
+
+
+@login_required
+def mobile_home(request: HttpRequest) -> HttpResponse:
+    """The deputy's phone home."""
+    deputy = (
+        Deputy.objects.filter(user_id=int(request.user.pk or 0))
+        .with_street()
+        .select_related("term", "district")
+        .first()
+    )
+    if deputy is None:
+        raise Http404
+    today = timezone.localdate()
+    contacts = []
+    if deputy.street_id:  # type: ignore[attr-defined]
+        contacts = list(
+            StreetCommitteePost.objects.filter(
+                street_committee_id=deputy.street_id,  # type: ignore[attr-defined]
+                end_date__isnull=True,
+                post__in=[StreetCommitteePost.Post.DIRECTOR, StreetCommitteePost.Post.SECRETARY],
+            ).select_related("street_committee")
+        )
+    return render(
+        request,
+        "deputies/mobile_home.html",
+        {
+            "deputy": deputy,
+            "today": today,
+            "contacts": contacts,
+            "days_in_office": (today - deputy.elected_on).days,
+        },
+    )
