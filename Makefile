@@ -43,7 +43,7 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages --locale zh_Hans --locale en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "benchmarks/*" --no-obsolete
+	$(PY) manage.py makemessages --locale zh_Hans --locale en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "benchmarks/*" --ignore "static/*" --ignore "scripts/*" --no-obsolete
 	$(PY) scripts/fill_en_catalogue.py
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 

@@ -1,11 +1,20 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from .models import District
 from .permissions import scope_of
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    """Expose the user's scope to templates; one cached query per request at most."""
+    """Expose the user's scope and the deployment's district to templates.
+
+    Both are lazy: the scope is cached on the user (one query per request at most) and the
+    district is only read by templates that show it.
+    """
     user = getattr(request, "user", None)
-    return {"scope": scope_of(user)}
+    return {
+        "scope": SimpleLazyObject(lambda: scope_of(user)),
+        "site_district": SimpleLazyObject(lambda: District.objects.order_by("code").first()),
+    }

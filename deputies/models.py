@@ -46,8 +46,10 @@ class DeputyQuerySet(models.QuerySet["Deputy"]):
     def with_street(self, on: dt.date | None = None) -> DeputyQuerySet:
         """Annotate the street delegation on that day (``street_id``, ``street_name``)."""
         on = on or timezone.localdate()
+        # The latest membership begun by that day: the current one for a deputy in office,
+        # the last one for a deputy who has left.
         membership = StreetMembership.objects.filter(
-            _active_on_q(on), deputy_id=OuterRef("pk")
+            deputy_id=OuterRef("pk"), start_date__lte=on
         ).order_by("-start_date")
         return self.annotate(
             street_id=Subquery(membership.values("street_committee_id")[:1]),

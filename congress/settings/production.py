@@ -8,7 +8,7 @@ from .base import env
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY or SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 32:
+if not SECRET_KEY or SECRET_KEY.startswith(("insecure-", "change-me")) or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 32 characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:

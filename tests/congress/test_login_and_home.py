@@ -128,3 +128,9 @@ def test_healthz(client, db):
     resp = client.get("/healthz/")
     assert resp.status_code == 200
     assert resp.content == b"ok"
+
+
+def test_browser_language_header_does_not_override_chinese_default(client, world):
+    client.force_login(world.district_user)
+    body = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert "工作台" in body.decode()
