@@ -39,6 +39,7 @@ from .models import (
     Term,
     User,
 )
+from .services import district_admin_grant
 
 M = TypeVar("M", bound=models.Model)
 
@@ -892,6 +893,7 @@ def _seed_users(
 
     admin = ensure_user(DISTRICT_ADMIN_USERNAME, DISTRICT_ADMIN_FULL_NAME, is_staff=True)
     ensure_role(admin, RoleAssignment.Role.DISTRICT_STAFF)
+    district_admin_grant(user=admin)
 
     for i, (street, post) in enumerate(zip(streets, secretary_posts, strict=True), start=1):
         user = ensure_user(f"street{i:02d}", post.person_name)

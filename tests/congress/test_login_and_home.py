@@ -134,3 +134,16 @@ def test_browser_language_header_does_not_override_chinese_default(client, world
     client.force_login(world.district_user)
     body = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
     assert "工作台" in body.decode()
+
+
+def test_demo_district_admin_can_manage_deputies_in_admin(client, db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--deputies", "20", "--streets", "2", verbosity=0)
+    assert _login(client, "district_admin", "demo12345").status_code == 302
+    assert client.get("/admin/deputies/deputy/").status_code == 200
+    assert client.get("/admin/congress/streetcommittee/").status_code == 200
+    # Street staff have no admin access.
+    client.logout()
+    assert _login(client, "street01", "demo12345").status_code == 302
+    assert client.get("/admin/deputies/deputy/").status_code == 302
