@@ -15,10 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from deputies.models import Deputy
-from deputies.selectors import deputy_counts_by_level, deputy_counts_by_street
+from deputies.models import Deputy, DutyRecord
+from deputies.selectors import (
+    deputy_counts_by_level,
+    deputy_counts_by_street,
+    duty_counts_by_street,
+)
 
 from .models import StreetCommittee, StreetCommitteePost
+from .periods import Quarter
 from .permissions import scope_of
 
 
@@ -55,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     counts = deputy_counts_by_street(street_ids=[s.pk for s in streets], on=today)
     levels = Deputy.Level
-    rows = []
+    rows: list[dict[str, Any]] = []
     for street in streets:
         per = counts.get(street.pk, {"total": 0})
         rows.append({"street": street, "counts": per})
@@ -67,7 +72,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for value, label in levels.choices
         ],
     }
+    quarter = Quarter.containing(today)
+    duty_counts = duty_counts_by_street(
+        street_ids=[street.pk for street in streets], start=quarter.start, end=quarter.end
+    )
+    statuses = [
+        (DutyRecord.Status.SUBMITTED, "#d9822b"),
+        (DutyRecord.Status.APPROVED, "#5b8c5a"),
+        (DutyRecord.Status.RETURNED, "#a51c1c"),
+    ]
+    for row in rows:
+        row["duties"] = duty_counts.get(row["street"].pk, {"total": 0})
+    duty_totals = {
+        status: sum(c.get(status, 0) for c in duty_counts.values())
+        for status in DutyRecord.Status.values
+    }
+    duty_chart = {
+        "labels": [s.name for s in streets],
+        "datasets": [
+            {
+                "label": str(DutyRecord.Status(status).label),
+                "data": [duty_counts.get(s.pk, {}).get(status, 0) for s in streets],
+                "backgroundColor": colour,
+            }
+            for status, colour in statuses
+        ],
+    }
     context: dict[str, Any] = {
+        "quarter": quarter,
+        "duty_totals": duty_totals,
+        "duty_total": sum(duty_totals.values()),
+        "duty_chart": duty_chart,
         "today": today,
         "rows": rows,
         "level_cards": [

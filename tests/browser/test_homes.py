@@ -42,7 +42,7 @@ def test_district_staff_lands_on_dashboard_with_chart(browser, live_server, demo
     # Chart.js loaded from static/ and drew the street chart.
     assert page.evaluate("typeof Chart") == "function"
     assert page.evaluate("Chart.getChart('street-chart') !== undefined")
-    rows = page.locator("table tbody tr")
+    rows = page.locator("#street-table tbody tr")
     assert rows.count() == 4
     page.screenshot(path=str(screenshot_dir / "dashboard-district-desktop.png"), full_page=True)
 
@@ -56,7 +56,7 @@ def test_street_staff_sees_only_their_street(browser, live_server, demo, screens
     page = browser.new_page(viewport=DESKTOP)
     _login(page, live_server.url, "street01")
     assert page.url == live_server.url + "/dashboard/"
-    rows = page.locator("table tbody tr")
+    rows = page.locator("#street-table tbody tr")
     assert rows.count() == 1
     assert "平江街道" in rows.first.inner_text()
     page.screenshot(path=str(screenshot_dir / "dashboard-street-desktop.png"), full_page=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -10,10 +11,10 @@ from django.utils import timezone
 from congress.models import StreetCommitteePost
 from congress.permissions import scope_of
 
-from .filters import DeputyFilter
-from .models import Deputy
-from .permissions import can_see_full_phone, phone_for
-from .selectors import deputy_list, deputy_membership_history
+from ..filters import DeputyFilter
+from ..models import Deputy, DutyRecord
+from ..permissions import can_see_full_phone, phone_for
+from ..selectors import deputy_list, deputy_membership_history
 
 PAGE_SIZE = 25
 
@@ -77,6 +78,12 @@ def mobile_home(request: HttpRequest) -> HttpResponse:
     if deputy is None:
         raise Http404
     today = timezone.localdate()
+    duty_counts = dict.fromkeys(DutyRecord.Status.values, 0) | {
+        row["status"]: row["n"]
+        for row in DutyRecord.objects.filter(deputy=deputy, date__year=today.year)
+        .values("status")
+        .annotate(n=Count("id"))
+    }
     contacts = []
     if deputy.street_id:  # type: ignore[attr-defined]
         contacts = list(
@@ -93,6 +100,7 @@ def mobile_home(request: HttpRequest) -> HttpResponse:
             "deputy": deputy,
             "today": today,
             "contacts": contacts,
+            "duty_counts": duty_counts,
             "days_in_office": (today - deputy.elected_on).days,
         },
     )

@@ -13,7 +13,7 @@ from pypinyin import lazy_pinyin
 
 from congress.models import District, StreetCommittee, Term
 
-from .models import Deputy, StreetMembership
+from ..models import Deputy, StreetMembership
 
 
 def name_to_pinyin(name: str) -> str:
