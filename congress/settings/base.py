@@ -175,6 +175,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "deputies.tasks.deputy_statuses_refresh",
         "schedule": 60 * 60 * 6,
     },
+    "duty-photos-purge-orphans": {
+        "task": "deputies.tasks.duty_photos_purge_orphans",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------

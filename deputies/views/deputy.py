@@ -49,6 +49,10 @@ def deputy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     history = []
     if scope.is_superuser or deputy.district_id in scope.district_ids:
         history = list(deputy.history.select_related("history_user").order_by("-history_date")[:20])
+    duty_counts = dict.fromkeys(DutyRecord.Status.values, 0) | {
+        row["status"]: row["n"]
+        for row in DutyRecord.objects.filter(deputy=deputy).values("status").annotate(n=Count("id"))
+    }
     return render(
         request,
         "deputies/deputy_detail.html",
@@ -58,6 +62,7 @@ def deputy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "phone_is_full": can_see_full_phone(request.user, deputy),
             "memberships": deputy_membership_history(deputy=deputy),
             "history": history,
+            "duty_counts": duty_counts,
             "is_self": is_self,
             "base_template": "base_mobile.html"
             if is_self and not scope.is_staff_member

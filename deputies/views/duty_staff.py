@@ -40,6 +40,8 @@ def _filtered(request: HttpRequest, base: str) -> tuple[DutyRecordFilterForm, Du
         else None
     )
     form = DutyRecordFilterForm(request.GET or None, streets=streets)
+    if base == "queue":
+        del form.fields["status"]  # the queue holds only records waiting for review
     queryset = duty_records_for(user=request.user)
     if base == "queue":
         queryset = queryset.filter(status=DutyRecord.Status.SUBMITTED).exclude(

@@ -392,3 +392,15 @@ def test_dashboard_counts_this_quarter_by_state_and_street(client, world):
     by_street = {row["street"].name: row["duties"] for row in resp.context["rows"]}
     assert by_street["平江街道"]["total"] == 2
     assert by_street["沧浪街道"]["total"] == 1
+
+
+def test_orphan_photos_are_purged_by_the_task(deputy_client, world):
+    from deputies.tasks import duty_photos_purge_orphans
+
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    deputy_client.post(CREATE, {**form_data(date=future), "photos": [jpeg(size=(64, 48))]})
+    deputy_client.post(CREATE, {**form_data(), "photos": [jpeg(size=(64, 48))]})
+    assert DutyPhoto.objects.count() == 2
+    DutyPhoto.objects.update(created_at=timezone.now() - dt.timedelta(days=3))
+    assert duty_photos_purge_orphans.delay().get() == 1
+    assert DutyPhoto.objects.get().record is not None
