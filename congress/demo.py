@@ -6,27 +6,45 @@ Two steps, kept apart so the data is a pure function of the arguments:
   database or the clock, so the same seed and sizes always give the same plan. Dates are
   offsets from the term's start date.
 * :func:`seed` writes the plan idempotently, looking every row up by its natural key
-  (district code, street code, community name, term number, username, deputy phone), so
-  running it again creates nothing new.
+  (district code, street code, community name, term number, username, deputy phone, duty
+  record client token), so running it again creates nothing new.
+
+Duty records (履职登记) cover the twelve months ending today. The plan draws them without
+knowing today: weeks or months back, a position in the year, texts and review outcomes. Only
+:class:`_Calendar`, at write time, turns those draws into dates (Thursdays for 社区周周行, the
+15th for 社情民意联系日, the January session), so the same seed on the same day always gives
+the same records, and the same draws on any day.
 
 ``python manage.py seed_demo`` is the thin command around these.
 """
 
+# Chinese text is written with full-width commas and colons, which are not typos here.
+
 from __future__ import annotations
 
+import bisect
+import colorsys
 import datetime as dt
+import io
+import itertools
 import random
 import unicodedata
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
+from PIL import Image
 
-from deputies.models import Deputy, StreetMembership
+from deputies.models import Deputy, DutyPhoto, DutyRecord, DutyType, StreetMembership
+from deputies.photos import photo_prepare
 from deputies.services import deputy_create, deputy_leave, deputy_move_street
 
 from .models import (
@@ -329,6 +347,226 @@ LEAVE_SHARE = 0.03
 MOVE_SHARE = 0.03
 BY_ELECTION_SHARE = 0.02
 
+# --- Duty records (履职登记) ----------------------------------------------------------------
+
+DEFAULT_RECORDS_PER_DEPUTY = 10  # the real committee sees about 33 a year; 10 keeps seeding fast
+RECORD_WINDOW_DAYS = 365
+# Client tokens are uuid5(RECORD_TOKEN_NAMESPACE, f"{seed}-{deputy phone}-{n}").
+RECORD_TOKEN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "congress-deputies/seed_demo/duty-record")
+
+# Non-session types, weighted (the session is one record per attending district deputy).
+DUTY_TYPE_WEIGHTS: tuple[tuple[str, int], ...] = (
+    ("weekly_visit", 52),
+    ("contact_day", 32),
+    ("station_reception", 30),
+    ("opinion", 36),
+    ("inspection", 16),
+    ("training", 16),
+    ("other", 8),
+    ("report_to_voters", 4),
+    ("research_report", 3),
+)
+# At most this many of a type per deputy and year; the overflow becomes ``opinion``.
+DUTY_TYPE_CAPS = {
+    "weekly_visit": 52,
+    "contact_day": 12,
+    "report_to_voters": 1,
+    "research_report": 2,
+}
+# District deputies are the most active; the street factor is spread between these bounds.
+LEVEL_ACTIVITY = {"district": 1.35, "street": 0.9, "city": 0.75, "province": 0.55}
+STREET_ACTIVITY = (0.6, 1.4)
+IDLE_SHARE = 0.03  # deputies with nothing logged this year
+SESSION_ATTENDANCE = 0.92
+RETURN_SHARE = 0.05
+WITHDRAW_SHARE = 0.02
+# Street staff review once a week, on their street's day; a record waits this many more weeks.
+REVIEW_WEEKS = ((0, 40), (1, 30), (2, 18), (3, 7), (5, 3), (7, 2))
+EVENT_TYPES = frozenset(
+    {
+        "weekly_visit",
+        "contact_day",
+        "station_reception",
+        "inspection",
+        "report_to_voters",
+        "session",
+    }
+)
+PHOTO_SHARE_EVENT = 0.065
+PHOTO_SHARE_OTHER = 0.02
+PHOTO_PALETTE_SIZE = 16
+PHOTO_SIZE = (800, 600)
+# deputy01, the demo phone login, always has something in every state.
+DEPUTY01_MIN_RECORDS = 16
+DEPUTY01_SHOWCASE: tuple[tuple[str, int, str], ...] = (
+    # type, days before today, outcome
+    ("opinion", 1, "submitted"),
+    ("station_reception", 4, "submitted"),
+    ("training", 9, "withdrawn"),
+    ("opinion", 38, "returned"),
+)
+SESSION_PLACE = "姑苏区会议中心"
+
+TOPICS = (
+    "老旧小区加装电梯",
+    "小区停车难",
+    "垃圾分类",
+    "背街小巷环境整治",
+    "农贸市场改造",
+    "居家养老服务",
+    "适老化改造",
+    "古城保护与更新",
+    "河道保洁",
+    "电动自行车集中充电",
+    "夜间施工噪音",
+    "物业服务质量",
+    "学校周边交通秩序",
+    "社区食堂",
+    "公共厕所改造",
+    "雨污分流",
+    "路灯照明",
+    "违章搭建",
+    "绿化养护",
+    "群租房管理",
+    "老旧管网改造",
+    "非机动车停放",
+    "医保报销",
+    "婴幼儿托育",
+    "景区周边交通",
+    "沿街商铺油烟",
+    "老年助餐",
+    "二次供水",
+    "消防通道占用",
+    "古井古树保护",
+)
+INSPECTION_SUBJECTS = (
+    "区政府民生实事项目推进情况",
+    "老旧小区改造工程",
+    "养老服务机构运营情况",
+    "河长制落实情况",
+    "义务教育优质均衡发展",
+    "文旅市场秩序",
+    "古城保护与更新项目",
+    "基层医疗卫生服务",
+)
+LAWS = (
+    "《中华人民共和国食品安全法》",
+    "《苏州国家历史文化名城保护条例》",
+    "《江苏省大气污染防治条例》",
+    "《中华人民共和国消防法》",
+    "《江苏省养老服务条例》",
+    "《苏州市生活垃圾分类管理条例》",
+)
+COURSES = (
+    "宪法和代表法",
+    "代表建议撰写方法",
+    "预算审查监督基础知识",
+    "全过程人民民主专题讲座",
+    "民法典专题辅导",
+    "古城保护法规解读",
+    "基层立法联系点工作实务",
+)
+SERVICES = ("义诊和健康咨询", "法律咨询", "小家电维修", "理发和磨刀", "防诈骗宣传", "垃圾分类宣传")
+
+# (description, place) templates per type. Fields: {street} {community} {n} {k} {m} {topic}
+# {subject} {law} {course} {service} {pct}; {session} is filled in at write time.
+DUTY_TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "weekly_visit": (
+        (
+            "参加{street}{community}“社区周周行”活动，接待居民{n}人次，收集关于{topic}的意见{k}条。",
+            "{community}",
+        ),
+        (
+            "到{community}开展“今天我在岗”社区周周行，走访居民{n}户，听取{topic}方面的诉求"
+            "{k}条，已转交街道相关科室。",
+            "{community}",
+        ),
+        (
+            "在{community}党群服务中心参加社区周周行，与社区干部一起入户走访{n}户，"
+            "重点了解{topic}情况，现场答复居民咨询{k}个。",
+            "{community}党群服务中心",
+        ),
+    ),
+    "contact_day": (
+        (
+            "参加{street}社情民意联系日活动，在{community}接待选民{n}人，收集意见建议{k}条，"
+            "主要涉及{topic}。",
+            "{community}",
+        ),
+        (
+            "在{street}人大代表之家参加本月社情民意联系日，面对面听取选民意见，接待{n}人次，"
+            "梳理{topic}等问题{k}条。",
+            "{street}人大代表之家",
+        ),
+    ),
+    "station_reception": (
+        (
+            "在{street}人大代表之家值班接待选民{n}人次，反映问题集中在{topic}，登记意见{k}条。",
+            "{street}人大代表之家",
+        ),
+        (
+            "到{community}代表联络站坐班，接待居民{n}人，就{topic}问题做了解释和记录，"
+            "{k}条意见已转办。",
+            "{community}代表联络站",
+        ),
+    ),
+    "opinion": (
+        (
+            "走访{community}居民，收集关于{topic}的意见建议{k}条，已整理报送街道人大工委。",
+            "{community}",
+        ),
+        (
+            "通过微信群和电话收集{community}居民关于{topic}的反映{k}条，汇总后提交街道。",
+            "{community}",
+        ),
+        ("就{topic}问题听取{community}居民和沿街商户意见，形成书面意见{k}条。", "{community}"),
+    ),
+    "inspection": (
+        (
+            "参加区人大常委会组织的{subject}视察，实地查看{k}个点位，提出意见建议{m}条。",
+            "{street}",
+        ),
+        ("参加{law}执法检查，随检查组到{street}{k}家单位了解贯彻落实情况。", "{street}"),
+        ("随{street}人大工委到{community}调研{topic}工作，召开座谈会听取意见。", "{community}"),
+    ),
+    "training": (
+        ("参加区人大常委会举办的代表履职学习班，学习{course}。", "区人大常委会机关"),
+        ("参加{street}人大工委组织的集中学习，学习{course}并作交流发言。", "{street}办事处"),
+        ("线上参加代表履职网络学习课程《{course}》，学习{m}学时。", "线上"),
+    ),
+    "report_to_voters": (
+        (
+            "在{community}向选民述职，报告一年来履职情况，参加选民{n}人，现场测评满意率{pct}%。",
+            "{community}党群服务中心",
+        ),
+    ),
+    "research_report": (
+        ("撰写调研报告《关于{topic}的调研与建议》，已提交{street}人大工委。", ""),
+        ("牵头完成《{street}{topic}情况调研报告》，提出对策建议{k}条。", "{street}办事处"),
+    ),
+    "session": (
+        (
+            "出席{session}，参加全体会议{m}次、代表团分组审议{k}次，审议政府工作报告等各项报告。",
+            SESSION_PLACE,
+        ),
+        ("出席{session}，在代表团审议中就{topic}发言，参加各项选举和表决。", SESSION_PLACE),
+    ),
+    "other": (
+        ("参加{community}志愿服务活动，为居民提供{service}。", "{community}"),
+        ("协调{community}{topic}问题，联系相关部门到现场处理。", "{community}"),
+        ("参加{street}代表小组活动，讨论{topic}问题。", "{street}办事处"),
+    ),
+}
+RETURN_REASONS = (
+    "描述过于简单，请补充接待人数和主要意见",
+    "日期与活动安排不符，请核对",
+    "请补充活动地点和具体参加人员",
+    "履职类型选择有误，请重新选择后提交",
+    "同一活动已登记过，请勿重复提交",
+    "请写明所收集意见的具体内容和处理去向",
+)
+PHOTO_RETURN_REASON = "照片与活动内容不符，请重新上传现场照片"
+
 
 # --- The plan -----------------------------------------------------------------------------
 
@@ -384,11 +622,39 @@ class DeputyPlan:
     username: str = ""
 
 
+@dataclass(frozen=True)
+class RecordPlan:
+    """One duty record as drawn, before it has a date (see :class:`_Calendar`)."""
+
+    deputy: int  # index into DemoPlan.deputies
+    n: int  # the deputy's record number: with the seed and phone it makes the client token
+    type_code: str
+    slot: int  # weekly_visit: weeks back; contact_day: months back; session: day of session
+    shift: int  # days added to that Thursday or 15th
+    spread: float  # other types: where in the year, 0 = today, 1 = a year ago (day-weighted)
+    offset: int | None  # a fixed number of days before today (deputy01's showcase)
+    place: str
+    description: str  # "{session}" is replaced by the session's name
+    submit_lag: int  # days from the date to the submission
+    submit_minute: int  # minute of that day
+    review_weeks: int  # review rounds the record waits past the first one
+    review_minute: int
+    outcome: str  # what happens once reviewed: a DutyRecord.Status value
+    return_reason: str
+    photos: tuple[int, ...]  # indexes into DemoPlan.photo_palette
+
+
+RGB = tuple[int, int, int]
+
+
 @dataclass
 class DemoPlan:
     seed: int
     streets: list[StreetPlan]
     deputies: list[DeputyPlan]
+    records: list[RecordPlan] = field(default_factory=list)
+    review_weekdays: list[int] = field(default_factory=list)  # per street, Monday = 0
+    photo_palette: list[tuple[RGB, RGB, bool]] = field(default_factory=list)
 
 
 class _Names:
@@ -476,12 +742,15 @@ def build_plan(
     seed: int = DEFAULT_SEED,
     deputies: int = DEFAULT_DEPUTIES,
     streets: int = DEFAULT_STREETS,
+    records_per_deputy: int = DEFAULT_RECORDS_PER_DEPUTY,
 ) -> DemoPlan:
     """The whole demo district as plain data; the same arguments give the same plan."""
     if not 1 <= streets <= MAX_STREETS:
         raise ValueError(f"streets must be between 1 and {MAX_STREETS}")
     if deputies < 0:
         raise ValueError("deputies must not be negative")
+    if records_per_deputy < 0:
+        raise ValueError("records_per_deputy must not be negative")
     rng = random.Random(seed)
     names = _Names(rng)
     community_names = _CommunityNames(rng)
@@ -522,7 +791,10 @@ def build_plan(
         )
 
     deputy_plans = _plan_deputies(rng, names, street_plans, deputies)
-    return DemoPlan(seed=seed, streets=street_plans, deputies=deputy_plans)
+    # Drawn last, so that the number of records changes nothing above.
+    plan = DemoPlan(seed=seed, streets=street_plans, deputies=deputy_plans)
+    _plan_records(rng, plan, records_per_deputy)
+    return plan
 
 
 def _plan_deputies(
@@ -626,6 +898,148 @@ def _assign_constituencies(plans: list[DeputyPlan], streets: list[StreetPlan]) -
             deputy.constituency = "苏州市人民代表大会"
 
 
+def _plan_records(rng: random.Random, plan: DemoPlan, per_deputy: int) -> None:
+    """About ``per_deputy`` duty records a deputy, unevenly: busy and quiet streets, a long
+    tail of very active deputies and a few with nothing."""
+    streets, deputies = plan.streets, plan.deputies
+    plan.review_weekdays = [rng.randrange(5) for _ in streets]
+    plan.photo_palette = [_gradient_colours(rng) for _ in range(PHOTO_PALETTE_SIZE)]
+    low, high = STREET_ACTIVITY
+    street_activity = [
+        low + (high - low) * i / (len(streets) - 1) if len(streets) > 1 else 1.0
+        for i in range(len(streets))
+    ]
+    rng.shuffle(street_activity)
+    weights: list[float] = []
+    for k, dp in enumerate(deputies):
+        activity = rng.lognormvariate(0, 0.75) * LEVEL_ACTIVITY[dp.level]
+        activity *= street_activity[_current_street(dp)]
+        if rng.random() < IDLE_SHARE and k > 0:
+            activity = 0.0
+        weights.append(activity)
+    total = per_deputy * len(deputies)
+    active = any(w > 0 for w in weights)
+    counts = _apportion(total, weights) if total and active else [0] * len(deputies)
+    if counts and per_deputy:
+        counts[0] = max(counts[0], DEPUTY01_MIN_RECORDS)
+
+    for k, (dp, count) in enumerate(zip(deputies, counts, strict=True)):
+        showcase = DEPUTY01_SHOWCASE if k == 0 and count else ()
+        codes: list[str] = []
+        attends = rng.random() < SESSION_ATTENDANCE
+        if count > len(showcase) and dp.level == "district" and attends:
+            codes.append("session")
+        while len(codes) < count - len(showcase):
+            codes.append(_weighted(rng, DUTY_TYPE_WEIGHTS))
+        seen: Counter[str] = Counter()
+        for i, code in enumerate(codes):
+            seen[code] += 1
+            if seen[code] > DUTY_TYPE_CAPS.get(code, count):
+                codes[i] = "opinion"
+        weeks = rng.sample(range(52), codes.count("weekly_visit"))
+        months = rng.sample(range(12), codes.count("contact_day"))
+        n = 0
+        for code, offset, outcome in showcase:
+            plan.records.append(_plan_record(rng, plan, k, n, code, 0, offset, outcome))
+            n += 1
+        for code in codes:
+            if code == "weekly_visit":
+                slot = weeks.pop()
+            elif code == "contact_day":
+                slot = months.pop()
+            elif code == "session":
+                slot = rng.choice((0, 0, 1, 1, 2))
+            else:
+                slot = 0
+            plan.records.append(_plan_record(rng, plan, k, n, code, slot))
+            n += 1
+
+
+def _current_street(dp: DeputyPlan) -> int:
+    return dp.street if dp.moves_to is None else dp.moves_to
+
+
+def _gradient_colours(rng: random.Random) -> tuple[RGB, RGB, bool]:
+    def colour(hue: float) -> RGB:
+        r, g, b = colorsys.hsv_to_rgb(hue % 1.0, rng.uniform(0.3, 0.7), rng.uniform(0.55, 0.95))
+        return (round(r * 255), round(g * 255), round(b * 255))
+
+    hue = rng.random()
+    return colour(hue), colour(hue + rng.uniform(0.05, 0.3)), rng.random() < 0.5
+
+
+def _plan_record(
+    rng: random.Random,
+    plan: DemoPlan,
+    k: int,
+    n: int,
+    code: str,
+    slot: int,
+    offset: int | None = None,
+    outcome: str | None = None,
+) -> RecordPlan:
+    dp = plan.deputies[k]
+    street = plan.streets[_current_street(dp)]
+    own = street.communities[dp.community] if dp.street == _current_street(dp) else None
+    community = own if own is not None and rng.random() < 0.65 else rng.choice(street.communities)
+    text, place = rng.choice(DUTY_TEXTS[code])
+    fields = {
+        "street": street.name,
+        "community": community.name,
+        "n": rng.randint(5, 36) if code != "report_to_voters" else rng.randint(30, 80),
+        "k": rng.randint(1, 6),
+        "m": rng.randint(2, 5),
+        "topic": rng.choice(TOPICS),
+        "subject": rng.choice(INSPECTION_SUBJECTS),
+        "law": rng.choice(LAWS),
+        "course": rng.choice(COURSES),
+        "service": rng.choice(SERVICES),
+        "pct": rng.randint(92, 100),
+        "session": "{session}",
+    }
+    event = code in EVENT_TYPES
+    roll = rng.random()
+    if outcome is None:
+        outcome = (
+            DutyRecord.Status.RETURNED
+            if roll < RETURN_SHARE
+            else DutyRecord.Status.WITHDRAWN
+            if roll < RETURN_SHARE + WITHDRAW_SHARE
+            else DutyRecord.Status.APPROVED
+        )
+    share = PHOTO_SHARE_EVENT if event else PHOTO_SHARE_OTHER
+    if k == 0:
+        share *= 5  # deputy01's phone screens show photos
+    photos: tuple[int, ...] = ()
+    if rng.random() < share:
+        photos = tuple(rng.sample(range(PHOTO_PALETTE_SIZE), 1 if rng.random() < 0.7 else 2))
+    reason = ""
+    if outcome == DutyRecord.Status.RETURNED:
+        reason = rng.choice(RETURN_REASONS)
+        if photos and rng.random() < 0.4:
+            reason = PHOTO_RETURN_REASON
+    return RecordPlan(
+        deputy=k,
+        n=n,
+        type_code=code,
+        slot=slot,
+        shift=rng.choice((0, 0, 0, 0, 0, 0, -1, 1, -2)),
+        spread=rng.random(),
+        offset=offset,
+        place=place.format(**fields),
+        description=text.format(**fields),
+        submit_lag=rng.choice((0, 0, 0, 1, 1, 2)),
+        submit_minute=rng.randint(11 * 60 + 30, 22 * 60 + 59),
+        review_weeks=0
+        if offset is not None
+        else rng.choices([w for w, _ in REVIEW_WEEKS], weights=[p for _, p in REVIEW_WEEKS])[0],
+        review_minute=rng.randint(9 * 60, 17 * 60 + 30),
+        outcome=outcome,
+        return_reason=reason,
+        photos=photos,
+    )
+
+
 # --- Writing the plan ---------------------------------------------------------------------
 
 
@@ -657,6 +1071,8 @@ class SeedResult:
         "StreetMembership",
         "User",
         "RoleAssignment",
+        "DutyRecord",
+        "DutyPhoto",
     )
 
     @property
@@ -693,9 +1109,15 @@ def seed(
     seed: int = DEFAULT_SEED,
     deputies: int = DEFAULT_DEPUTIES,
     streets: int = DEFAULT_STREETS,
+    records_per_deputy: int = DEFAULT_RECORDS_PER_DEPUTY,
+    today: dt.date | None = None,
 ) -> SeedResult:
-    """Write the demo district. Idempotent: rows found by natural key are kept as they are."""
-    plan = build_plan(seed=seed, deputies=deputies, streets=streets)
+    """Write the demo district. Idempotent: rows found by natural key are kept as they are.
+
+    Duty records cover the year ending ``today`` (default: the local date)."""
+    plan = build_plan(
+        seed=seed, deputies=deputies, streets=streets, records_per_deputy=records_per_deputy
+    )
     result = SeedResult()
 
     district, _ = _ensure(
@@ -778,6 +1200,7 @@ def seed(
 
     deputy_rows = _seed_deputies(plan, district, term, street_rows, result)
     _seed_users(plan, district, street_rows, secretary_posts, deputy_rows, result)
+    _seed_duty_records(plan, district, deputy_rows, result, today or timezone.localdate())
     result.logins = demo_logins()
     return result
 
@@ -915,6 +1338,265 @@ def _seed_users(
         if deputy.user_id is None and not Deputy.objects.filter(user=user).exists():
             deputy.user = user
             deputy.save(update_fields=["user", "updated_at"])
+
+
+def record_token(seed: int, phone: str, n: int) -> uuid.UUID:
+    """The client token of a deputy's ``n``-th demo duty record."""
+    return uuid.uuid5(RECORD_TOKEN_NAMESPACE, f"{seed}-{phone}-{n}")
+
+
+class _Calendar:
+    """Dates for planned records in the year ending on ``end``: the only place where today
+    matters."""
+
+    def __init__(self, end: dt.date) -> None:
+        self.end = end
+        self.start = end - dt.timedelta(days=RECORD_WINDOW_DAYS - 1)
+        self.session, self.session_name = self._session()
+        # Other types: weekdays far more than weekends, busier in the four weeks before the
+        # session (会前走访), quieter in August and the National Day holiday.
+        weights = [self._weight(end - dt.timedelta(days=o)) for o in range(RECORD_WINDOW_DAYS)]
+        self.cumulative = list(itertools.accumulate(weights))
+
+    def _session(self) -> tuple[dt.date | None, str]:
+        for n, start in reversed(list(enumerate(SESSION_STARTS, start=1))):
+            if self.start <= start <= self.end:
+                numeral = SESSION_NUMERALS[n - 1]
+                return start, f"{DISTRICT_NAME}{TERM_NAME}人民代表大会第{numeral}次会议"
+        for year in (self.end.year, self.end.year - 1):
+            january = dt.date(year, 1, 1)
+            second_monday = january + dt.timedelta(days=(7 - january.weekday()) % 7 + 7)
+            if self.start <= second_monday <= self.end:
+                return second_monday, f"{DISTRICT_NAME}人民代表大会{year}年会议"
+        return None, ""
+
+    def _weight(self, day: dt.date) -> float:
+        weight = (1.0, 1.0, 1.0, 1.0, 1.0, 0.35, 0.2)[day.weekday()]
+        if self.session is not None:
+            before = (self.session - day).days
+            if 0 < before <= 28:
+                weight *= 1.8
+            elif -2 <= before <= 0:
+                weight *= 0.3
+        if day.month == 8 or (day.month == 10 and day.day <= 7):
+            weight *= 0.6
+        return weight
+
+    def date_of(self, rp: RecordPlan) -> dt.date | None:
+        end = self.end
+        if rp.offset is not None:
+            day = end - dt.timedelta(days=rp.offset)
+        elif rp.type_code == "weekly_visit":
+            thursday = end - dt.timedelta(days=(end.weekday() - 3) % 7)
+            day = thursday - dt.timedelta(days=7 * rp.slot - rp.shift)
+            if day > end:
+                day -= dt.timedelta(days=7)
+        elif rp.type_code == "contact_day":
+            months = end.year * 12 + end.month - 1 - (end.day < 15) - rp.slot
+            day = dt.date(months // 12, months % 12 + 1, 15) + dt.timedelta(days=rp.shift)
+            day = min(day, end)
+        elif rp.type_code == "session":
+            if self.session is None:
+                return None
+            day = self.session + dt.timedelta(days=rp.slot)
+        else:
+            index = bisect.bisect_left(self.cumulative, rp.spread * self.cumulative[-1])
+            day = end - dt.timedelta(days=min(index, RECORD_WINDOW_DAYS - 1))
+        return day if self.start <= day <= end else None
+
+
+def _at(day: dt.date, minute: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(minute // 60, minute % 60)))
+
+
+def _seed_duty_records(
+    plan: DemoPlan,
+    district: District,
+    deputies: list[Deputy | None],
+    result: SeedResult,
+    today: dt.date,
+) -> None:
+    """Create the planned duty records not there yet, with their review history.
+
+    Bulk inserts rather than one ``duty_record_submit`` and one review call per record, which
+    would take minutes on SQLite. Every field is set as the duty services would have set it
+    (the check constraints hold: a returned record has its reason), and simple_history gets
+    the same trail: submitted by the deputy, then approved or returned by the street's staff
+    user, or withdrawn by the deputy."""
+    calendar = _Calendar(today)
+    now = timezone.now()
+    types = {t.code: t for t in DutyType.objects.all()}
+    unusable = sorted(
+        {rp.type_code for rp in plan.records} - {code for code, t in types.items() if t.is_active}
+    )
+    for code in unusable:
+        result.skipped.append(f"duty records of type {code}: no active duty type with that code")
+    existing: dict[tuple[int, uuid.UUID], int] = {
+        (deputy_id, token): pk
+        for pk, deputy_id, token in DutyRecord.objects.filter(
+            deputy__district=district
+        ).values_list("id", "deputy_id", "client_token")
+    }
+    terms = {
+        pk: (max(elected_on, term_start), left_on, user_id)
+        for pk, elected_on, term_start, left_on, user_id in Deputy.objects.filter(
+            district=district
+        ).values_list("id", "elected_on", "term__start_date", "left_on", "user_id")
+    }
+    users = {
+        u.pk: u
+        for u in User.objects.filter(
+            Q(pk__in=[t[2] for t in terms.values() if t[2]])
+            | Q(username__regex=r"^street[0-9]{2}$")
+        )
+    }
+    reviewers = [
+        next((u for u in users.values() if u.username == f"street{i + 1:02d}"), None)
+        for i in range(len(plan.streets))
+    ]
+
+    rows: list[DutyRecord] = []  # as inserted: the final state
+    submissions: list[DutyRecord] = []  # the same records as first submitted, for history
+    changes: list[DutyRecord] = []  # rows that were reviewed or withdrawn since
+    photos: list[tuple[DutyRecord, tuple[int, ...]]] = []
+    found: list[int] = []
+    for rp in plan.records:
+        deputy, dp = deputies[rp.deputy], plan.deputies[rp.deputy]
+        if deputy is None or rp.type_code in unusable:
+            continue
+        token = record_token(plan.seed, dp.phone, rp.n)
+        pk = existing.get((deputy.pk, token))
+        if pk is not None:
+            found.append(pk)
+            continue
+        day = calendar.date_of(rp)
+        first_day, left_on, user_id = terms[deputy.pk]
+        if day is None or day < first_day or (left_on is not None and day > left_on):
+            continue
+
+        submitted_day = min(day + dt.timedelta(days=rp.submit_lag), today)
+        submitted_at = min(_at(submitted_day, rp.submit_minute), now)
+        moved = dp.moves_to is not None and dp.moved_on is not None and day >= dp.moved_on
+        street = _current_street(dp) if moved else dp.street
+        weekday = plan.review_weekdays[street]
+        review_day = submitted_day + dt.timedelta(
+            days=(weekday - submitted_day.weekday() - 1) % 7 + 1 + 7 * rp.review_weeks
+        )
+        reviewer = reviewers[street]
+        deputy_user = users.get(user_id) if user_id else None
+        submitted: dict[str, Any] = {
+            "deputy": deputy,
+            "duty_type": types[rp.type_code],
+            "date": day,
+            "place": rp.place,
+            "description": rp.description.replace("{session}", calendar.session_name),
+            "status": DutyRecord.Status.SUBMITTED,
+            "return_reason": "",
+            "submitted_at": submitted_at,
+            "reviewed_at": None,
+            "reviewed_by": None,
+            "client_token": token,
+        }
+        # The change after submission, when it has happened by today: (fields, when, by whom).
+        change: tuple[dict[str, Any], dt.datetime, User | None] | None = None
+        if rp.outcome == DutyRecord.Status.WITHDRAWN:
+            withdrawn_day = submitted_day + dt.timedelta(days=1)
+            if withdrawn_day < today:
+                fields: dict[str, Any] = {"status": DutyRecord.Status.WITHDRAWN}
+                change = (fields, _at(withdrawn_day, rp.review_minute), deputy_user)
+        elif rp.outcome != DutyRecord.Status.SUBMITTED and review_day < today and reviewer:
+            reviewed_at = _at(review_day, rp.review_minute)
+            fields = {
+                "status": rp.outcome,
+                "return_reason": rp.return_reason,
+                "reviewed_at": reviewed_at,
+                "reviewed_by": reviewer,
+            }
+            change = (fields, reviewed_at, reviewer)
+
+        first = DutyRecord(**submitted)
+        first._history_date = submitted_at  # type: ignore[attr-defined]
+        first._history_user = deputy_user  # type: ignore[attr-defined]
+        submissions.append(first)
+        if change is None:
+            row = DutyRecord(**submitted)
+        else:
+            fields, when, by = change
+            row = DutyRecord(**(submitted | fields))
+            row._history_date = when  # type: ignore[attr-defined]
+            row._history_user = by  # type: ignore[attr-defined]
+            row._change_reason = fields["status"]  # type: ignore[attr-defined]
+            changes.append(row)
+        rows.append(row)
+        if rp.photos:
+            photos.append((row, rp.photos))
+
+    result.existing["DutyRecord"] += len(found)
+    if found:
+        kept = set(found)
+        result.existing["DutyPhoto"] += sum(
+            1
+            for record_id in DutyPhoto.objects.filter(
+                record__deputy__district=district
+            ).values_list("record_id", flat=True)
+            if record_id in kept
+        )
+    if not rows:
+        return
+    # One insert in the final state, then the history as the services would have left it:
+    # a "+" row for the submission and a "~" row for the review or withdrawal. (Inserting
+    # as submitted and then bulk-updating the reviews is several times slower on SQLite.)
+    DutyRecord.objects.bulk_create(rows, batch_size=500)
+    for first, row in zip(submissions, rows, strict=True):
+        first.pk, first.created_at = row.pk, row.created_at
+    history = DutyRecord.history
+    history.bulk_history_create(submissions, batch_size=500)
+    history.bulk_history_create(changes, batch_size=500, update=True)
+    result.created["DutyRecord"] += len(rows)
+    result.created["DutyPhoto"] += _attach_photos(plan, photos)
+
+
+def _gradient_jpeg(colours: tuple[RGB, RGB, bool]) -> bytes:
+    first, second, horizontal = colours
+    mask = Image.linear_gradient("L")
+    if horizontal:
+        mask = mask.rotate(90)
+    mask = mask.resize(PHOTO_SIZE)
+    image = Image.composite(
+        Image.new("RGB", PHOTO_SIZE, first), Image.new("RGB", PHOTO_SIZE, second), mask
+    )
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def _attach_photos(plan: DemoPlan, wanted: list[tuple[DutyRecord, tuple[int, ...]]]) -> int:
+    """Gradient "photos" for the records that have some. Each palette entry goes through the
+    same decoding and re-encoding as an upload (``photo_prepare``, what ``duty_photo_upload``
+    runs) once; every photo then gets its own files, as an upload would."""
+    prepared: dict[int, tuple[bytes, bytes, int, int]] = {}
+    rows: list[DutyPhoto] = []
+    for record, indexes in wanted:
+        for position, index in enumerate(indexes):
+            if index not in prepared:
+                upload = SimpleUploadedFile(
+                    "photo.jpg", _gradient_jpeg(plan.photo_palette[index]), "image/jpeg"
+                )
+                p = photo_prepare(upload)
+                prepared[index] = (p.full.read(), p.thumbnail.read(), p.width, p.height)
+            full, thumbnail, width, height = prepared[index]
+            photo = DutyPhoto(
+                deputy_id=record.deputy_id,
+                record=record,
+                position=position,
+                width=width,
+                height=height,
+            )
+            photo.image.save("photo.jpg", ContentFile(full, name="photo.jpg"), save=False)
+            photo.thumbnail.save("thumb.jpg", ContentFile(thumbnail, name="thumb.jpg"), save=False)
+            rows.append(photo)
+    DutyPhoto.objects.bulk_create(rows)
+    return len(rows)
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 import pytest
 from django.contrib.auth import authenticate
@@ -24,9 +26,11 @@ from congress.models import (
     Term,
     User,
 )
-from deputies.models import Deputy, StreetMembership
+from deputies.models import Deputy, DutyPhoto, DutyRecord, StreetMembership
+from deputies.services import duty_description_check
 
 SMALL = {"deputies": 60, "streets": 4}
+DUTY = {"deputies": 40, "streets": 3}
 COUNTED = (
     District,
     Term,
@@ -38,6 +42,8 @@ COUNTED = (
     StreetMembership,
     User,
     RoleAssignment,
+    DutyRecord,
+    DutyPhoto,
 )
 
 
@@ -51,7 +57,18 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-def snapshot() -> dict[str, list[tuple[object, ...]]]:
+def duty_rows() -> list[tuple[str, str, int, str]]:
+    """(deputy phone, type code, days before today, status) of every duty record."""
+    today = timezone.localdate()
+    return sorted(
+        (phone, code, (today - date).days, status)
+        for phone, code, date, status in DutyRecord.objects.values_list(
+            "deputy__phone", "duty_type__code", "date", "status"
+        )
+    )
+
+
+def snapshot() -> dict[str, Sequence[tuple[object, ...]]]:
     memberships: dict[int, list[str]] = {}
     for deputy_id, code in StreetMembership.objects.order_by("start_date", "id").values_list(
         "deputy_id", "street_committee__code"
@@ -75,11 +92,18 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
         "deputy_logins": sorted(
             Deputy.objects.filter(user__isnull=False).values_list("user__username", "name")
         ),
+        "duty_records": duty_rows(),
+        "duty_texts": sorted(
+            DutyRecord.objects.values_list("client_token", "place", "description", "return_reason")
+        ),
+        "duty_photos": sorted(DutyPhoto.objects.values_list("record__client_token", "position")),
     }
 
 
 def wipe() -> None:
     """Delete everything the seeder writes, children first (history tables may stay)."""
+    DutyPhoto.objects.all().delete()
+    DutyRecord.objects.all().delete()
     Deputy.objects.all().delete()  # and their memberships
     User.objects.all().delete()  # and their role assignments
     CongressSession.objects.all().delete()
@@ -113,6 +137,7 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
     other = snapshot()
     assert other["deputies"] != first["deputies"]
     assert other["communities"] != first["communities"]
+    assert other["duty_records"] != first["duty_records"]
 
 
 @pytest.mark.django_db
@@ -123,9 +148,11 @@ def test_running_twice_creates_nothing_new():
 
     output = run_seed(seed=7, **SMALL)
 
+    assert before["DutyRecord"] > 0 and before["DutyPhoto"] > 0
     assert counts() == before
     assert snapshot() == before_snapshot
     assert "Existing data was kept" in output
+    assert re.search(rf"DutyRecord\s+0\s+{before['DutyRecord']}\b", output)
     assert "deputy01" in output  # the logins are printed again
 
 
@@ -158,6 +185,8 @@ def test_if_empty_seeds_an_empty_database():
 def test_out_of_range_streets_are_refused():
     with pytest.raises(CommandError):
         run_seed(streets=demo.MAX_STREETS + 1)
+    with pytest.raises(CommandError):
+        run_seed(records_per_deputy=-1)
 
 
 @pytest.mark.django_db
@@ -281,3 +310,162 @@ def test_defaults_fill_a_realistic_district():
         )
     )
     assert max(initial.values()) > min(initial.values())
+
+    # About ten duty records a deputy over the last year (a few fall outside a term).
+    assert 0.9 * 10 * demo.DEFAULT_DEPUTIES <= DutyRecord.objects.count() <= 10.5 * 300
+    assert re.search(r"DutyRecord\s+\d{4}\s+0", output)
+
+
+# --- Duty records ---------------------------------------------------------------------------
+
+
+def street_on(deputy_id: int, day: dt.date) -> int:
+    membership = (
+        StreetMembership.objects.filter(deputy_id=deputy_id, start_date__lte=day)
+        .order_by("-start_date")
+        .first()
+    )
+    assert membership is not None
+    return membership.street_committee_id
+
+
+@pytest.mark.django_db
+def test_duty_records_cover_a_year_in_every_state():
+    run_seed(seed=7, **DUTY)
+    today = timezone.localdate()
+    now = timezone.now()
+    term = Term.objects.get()
+    records = list(DutyRecord.objects.select_related("deputy", "duty_type", "reviewed_by"))
+    assert 300 <= len(records) <= 420
+
+    statuses = Counter(r.status for r in records)
+    assert set(statuses) == set(DutyRecord.Status.values)
+    older = Counter(r.status for r in records if (today - r.date).days > 21)
+    recent = Counter(r.status for r in records if (today - r.date).days <= 21)
+    assert older["approved"] / older.total() > 0.8
+    assert 0.02 < older["returned"] / older.total() < 0.12
+    assert recent["submitted"] / recent.total() > 0.3
+
+    street_users = {
+        ra.street_committee_id: ra.user_id
+        for ra in RoleAssignment.objects.filter(role=RoleAssignment.Role.STREET_STAFF)
+    }
+    for r in records:
+        deputy = r.deputy
+        assert today - dt.timedelta(days=364) <= r.date <= today
+        assert r.date >= max(deputy.elected_on, term.start_date), r
+        assert deputy.left_on is None or r.date <= deputy.left_on, r
+        assert duty_description_check(r.description) == r.description
+        assert "{" not in r.description and "}" not in r.description
+        assert r.submitted_at <= now
+        if r.status in (DutyRecord.Status.APPROVED, DutyRecord.Status.RETURNED):
+            # Reviewed by the staff of the deputy's street on that day, a few days later.
+            assert r.reviewed_by is not None and r.reviewed_at is not None
+            assert re.fullmatch(r"street\d\d", r.reviewed_by.username)
+            assert street_users[street_on(deputy.pk, r.date)] == r.reviewed_by_id
+            assert r.submitted_at < r.reviewed_at < now
+            assert 1 <= (timezone.localdate(r.reviewed_at) - r.date).days <= 60
+        else:
+            assert r.reviewed_by is None and r.reviewed_at is None
+        assert (r.status == DutyRecord.Status.RETURNED) == bool(r.return_reason)
+
+    # Calendar-shaped: weekly visits on Thursdays or close, contact days around the 15th,
+    # the session on the days of the January session.
+    visits = Counter(r.date.weekday() for r in records if r.duty_type.code == "weekly_visit")
+    assert visits.most_common(1)[0][0] == 3 and set(visits) <= {1, 2, 3, 4}
+    contact_days = {r.date.day for r in records if r.duty_type.code == "contact_day"}
+    assert contact_days and contact_days <= {13, 14, 15, 16}
+    session = CongressSession.objects.filter(
+        start_date__gte=today - dt.timedelta(days=364), start_date__lte=today
+    ).get()
+    session_days = {r.date for r in records if r.duty_type.code == "session"}
+    assert session_days and all(session.start_date <= d <= session.end_date for d in session_days)
+    assert all(r.deputy.level == "district" for r in records if r.duty_type.code == "session")
+    types = Counter(r.duty_type.code for r in records)
+    assert types["weekly_visit"] > types["inspection"] > types["research_report"]
+
+    # The review trail is in the history: submitted by the deputy, then reviewed.
+    approved = next(r for r in records if r.status == DutyRecord.Status.APPROVED)
+    trail = list(approved.history.order_by("history_date"))
+    assert [h.status for h in trail] == ["submitted", "approved"]
+    assert trail[-1].history_user_id == approved.reviewed_by_id
+    assert trail[-1].history_date == approved.reviewed_at
+
+    photos = list(DutyPhoto.objects.select_related("record"))
+    with_photos = {p.record_id for p in photos}
+    assert 0.02 * len(records) <= len(with_photos) <= 0.15 * len(records)
+    for photo in photos:
+        assert photo.record is not None and photo.record.deputy_id == photo.deputy_id
+        assert (photo.width, photo.height) == demo.PHOTO_SIZE
+        assert photo.position in (0, 1) and photo.thumbnail.name
+
+
+@pytest.mark.django_db
+def test_deputy01_has_records_in_every_state():
+    run_seed(seed=7, **DUTY)
+    mine = list(DutyRecord.objects.filter(deputy__user__username="deputy01"))
+    statuses = Counter(r.status for r in mine)
+    assert statuses["approved"] >= 5
+    assert statuses["returned"] >= 1
+    assert statuses["submitted"] >= 2
+    assert statuses["withdrawn"] >= 1
+    assert all(r.return_reason for r in mine if r.status == DutyRecord.Status.RETURNED)
+    assert len({(r.date.year, r.date.month) for r in mine}) >= 4
+    assert DutyPhoto.objects.filter(record__in=mine).exists()
+
+
+@pytest.mark.django_db
+def test_activity_differs_by_street_level_and_deputy():
+    run_seed(seed=7, **DUTY)
+    per_deputy = Counter(DutyRecord.objects.values_list("deputy_id", flat=True))
+    by_street: dict[int, list[int]] = defaultdict(list)
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for deputy in Deputy.objects.with_street():
+        n = per_deputy.get(deputy.pk, 0)
+        by_street[deputy.street_id].append(n)
+        by_level[deputy.level].append(n)
+    averages = [sum(ns) / len(ns) for ns in by_street.values()]
+    assert max(averages) >= 1.3 * min(averages)
+    district = sum(by_level.pop("district")) / 1
+    district_avg = district / Deputy.objects.filter(level="district").count()
+    assert all(district_avg > sum(ns) / len(ns) for ns in by_level.values())
+    counts = sorted(per_deputy.get(d, 0) for d in Deputy.objects.values_list("id", flat=True))
+    assert counts[0] == 0  # someone logged nothing
+    assert counts[-1] >= 3 * counts[len(counts) // 2]  # and someone a lot
+
+
+@pytest.mark.django_db
+def test_records_per_deputy_scales_the_volume():
+    run_seed(seed=7, records_per_deputy=0, **DUTY)
+    assert not DutyRecord.objects.exists()
+    wipe()
+    run_seed(seed=7, records_per_deputy=4, **DUTY)
+    assert 0.85 * 4 * 40 <= DutyRecord.objects.count() <= 4 * 40 + demo.DEPUTY01_MIN_RECORDS
+
+
+@pytest.mark.django_db
+def test_the_window_follows_today_but_the_draws_do_not():
+    """A week later the same tokens carry the same types and texts; weekly visits simply
+    move with the calendar."""
+    today = timezone.localdate()
+    demo.seed(seed=7, today=today - dt.timedelta(days=7), **DUTY)
+    before = {
+        r.client_token: r for r in DutyRecord.objects.select_related("duty_type").order_by("pk")
+    }
+    assert max(r.date for r in before.values()) <= today - dt.timedelta(days=7)
+    assert demo.seed(seed=7, today=today, **DUTY).created["DutyRecord"] == 0
+    wipe()
+
+    demo.seed(seed=7, today=today, **DUTY)
+    after = {r.client_token: r for r in DutyRecord.objects.select_related("duty_type")}
+    common = before.keys() & after.keys()
+    assert len(common) >= 0.9 * len(before)
+    for token in common:
+        old, new = before[token], after[token]
+        assert (old.duty_type.code, old.description, old.place) == (
+            new.duty_type.code,
+            new.description,
+            new.place,
+        )
+        if old.duty_type.code == "weekly_visit":
+            assert (new.date - old.date).days == 7

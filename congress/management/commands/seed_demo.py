@@ -14,7 +14,7 @@ from congress.models import District
 class Command(BaseCommand):
     help = (
         "Seed a realistic demo district (苏州市姑苏区): streets, communities, committee posts, "
-        "deputies and demo logins. Deterministic for a seed and idempotent."
+        "deputies, demo logins and a year of duty records. Deterministic for a seed and idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +27,12 @@ class Command(BaseCommand):
             type=int,
             default=demo.DEFAULT_STREETS,
             help=f"number of street committees (1-{demo.MAX_STREETS})",
+        )
+        parser.add_argument(
+            "--records-per-deputy",
+            type=int,
+            default=demo.DEFAULT_RECORDS_PER_DEPUTY,
+            help="duty records (履职登记) per deputy over the last twelve months, on average",
         )
         parser.add_argument("--logins-only", action="store_true", help="only print the demo logins")
         parser.add_argument(
@@ -47,14 +53,19 @@ class Command(BaseCommand):
             raise CommandError(f"--streets must be between 1 and {demo.MAX_STREETS}")
         if options["deputies"] < 0:
             raise CommandError("--deputies must not be negative")
+        if options["records_per_deputy"] < 0:
+            raise CommandError("--records-per-deputy must not be negative")
 
         self.stdout.write(
             f"Seeding demo data (seed={options['seed']}, deputies={options['deputies']}, "
-            f"streets={options['streets']})..."
+            f"streets={options['streets']}, records per deputy={options['records_per_deputy']})..."
         )
         started = time.monotonic()
         result = demo.seed(
-            seed=options["seed"], deputies=options["deputies"], streets=options["streets"]
+            seed=options["seed"],
+            deputies=options["deputies"],
+            streets=options["streets"],
+            records_per_deputy=options["records_per_deputy"],
         )
         elapsed = time.monotonic() - started
 
