@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Deputy, StreetMembership
+from .models import Deputy, DutyPhoto, DutyRecord, DutyType, StreetMembership
 from .services import name_to_pinyin
 
 
@@ -56,3 +56,38 @@ class StreetMembershipAdmin(SimpleHistoryAdmin):
     search_fields = ["deputy__name", "street_committee__name"]
     list_select_related = ["deputy", "street_committee"]
     autocomplete_fields = ["deputy"]
+
+
+@admin.register(DutyType)
+class DutyTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "code", "indicator", "sort_order", "is_active"]
+    list_filter = ["indicator", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name", "name_en", "code"]
+
+
+class DutyPhotoInline(admin.TabularInline):
+    model = DutyPhoto
+    extra = 0
+    fields = ["image", "width", "height", "position"]
+    readonly_fields = ["image", "width", "height"]
+
+
+@admin.register(DutyRecord)
+class DutyRecordAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "date",
+        "deputy",
+        "duty_type",
+        "status",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    list_filter = ["status", "duty_type", "deputy__level", "deputy__memberships__street_committee"]
+    search_fields = ["deputy__name", "deputy__name_pinyin", "description", "place"]
+    list_select_related = ["deputy", "duty_type", "reviewed_by"]
+    autocomplete_fields = ["deputy"]
+    date_hierarchy = "date"
+    readonly_fields = ["client_token", "submitted_at", "reviewed_at", "reviewed_by"]
+    inlines = [DutyPhotoInline]

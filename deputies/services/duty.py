@@ -83,7 +83,11 @@ def duty_photo_upload(*, deputy: Deputy, upload: UploadedFile, position: int = 0
 def _photos_for(
     *, deputy: Deputy, photo_ids: Sequence[int], record: DutyRecord | None
 ) -> list[DutyPhoto]:
-    photos = list(DutyPhoto.objects.select_for_update().filter(deputy=deputy, id__in=photo_ids))
+    # Order by id: the default ordering joins the record, and FOR UPDATE cannot lock
+    # through that outer join on PostgreSQL.
+    photos = list(
+        DutyPhoto.objects.select_for_update().filter(deputy=deputy, id__in=photo_ids).order_by("id")
+    )
     allowed = [p for p in photos if p.record_id is None or (record and p.record_id == record.pk)]
     if len(allowed) != len(set(photo_ids)):
         raise ValidationError({"photos": _("A photo could not be found; add it again.")})

@@ -402,5 +402,5 @@ def test_orphan_photos_are_purged_by_the_task(deputy_client, world):
     deputy_client.post(CREATE, {**form_data(), "photos": [jpeg(size=(64, 48))]})
     assert DutyPhoto.objects.count() == 2
     DutyPhoto.objects.update(created_at=timezone.now() - dt.timedelta(days=3))
-    assert duty_photos_purge_orphans.delay().get() == 1
+    assert duty_photos_purge_orphans.apply().get() == 1
     assert DutyPhoto.objects.get().record is not None
