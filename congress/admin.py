@@ -7,6 +7,7 @@ from .models import (
     Community,
     CongressSession,
     District,
+    HandlingUnit,
     RoleAssignment,
     StreetCommittee,
     StreetCommitteePost,
@@ -89,7 +90,7 @@ class CongressSessionAdmin(admin.ModelAdmin):
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
-    fields = ["role", "district", "street_committee", "title"]
+    fields = ["role", "district", "street_committee", "title", "handling_unit"]
 
 
 @admin.register(User)
@@ -111,3 +112,17 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "user__full_name"]
     list_select_related = ["user", "district", "street_committee"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "short_name",
+        "district",
+        "contact_person",
+        "contact_phone",
+        "is_active",
+    ]
+    list_filter = ["district", "is_active"]
+    search_fields = ["name", "short_name", "contact_person"]

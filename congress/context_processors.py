@@ -7,6 +7,15 @@ from .models import District
 from .permissions import scope_of
 
 
+def _district_for(user: Any) -> District | None:
+    """The user's own district (a deployment may host several); else the first one."""
+    if user is not None and user.is_authenticated:
+        own = District.objects.filter(role_assignments__user=user).order_by("code").first()
+        if own is not None:
+            return own
+    return District.objects.order_by("code").first()
+
+
 def roles(request: HttpRequest) -> dict[str, Any]:
     """Expose the user's scope and the deployment's district to templates.
 
@@ -16,5 +25,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "scope": SimpleLazyObject(lambda: scope_of(user)),
-        "site_district": SimpleLazyObject(lambda: District.objects.order_by("code").first()),
+        "site_district": SimpleLazyObject(lambda: _district_for(user)),
     }

@@ -229,6 +229,38 @@ class CongressSession(TimeStampedModel):
         return self.name
 
 
+class HandlingUnit(TimeStampedModel):
+    """A government department that handles proposals and residents' opinions (承办单位).
+
+    Kept with the institution because role assignments, opinions and proposals all
+    refer to it.
+    """
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="handling_units",
+        verbose_name=_("district"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        ordering = ["district", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="handling_unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
 class User(AbstractUser):
     """An account. What it may do comes from its role assignments."""
 
@@ -275,6 +307,15 @@ class RoleAssignment(TimeStampedModel):
     title = models.CharField(
         _("title"), max_length=30, blank=True, choices=StreetCommitteePost.Post.choices
     )
+    handling_unit = models.ForeignKey(
+        HandlingUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("handling unit"),
+        help_text=_("Required for handling unit staff."),
+    )
 
     history = HistoricalRecords()
 
@@ -290,10 +331,20 @@ class RoleAssignment(TimeStampedModel):
                 ),
                 name="role_street_scope_only_for_street_staff",
             ),
+            models.CheckConstraint(
+                condition=Q(role="handling_unit", handling_unit__isnull=False)
+                | (~Q(role="handling_unit") & Q(handling_unit__isnull=True)),
+                name="role_unit_only_for_handling_unit",
+            ),
             models.UniqueConstraint(
                 fields=["user", "role", "district"],
-                condition=Q(street_committee__isnull=True),
+                condition=Q(street_committee__isnull=True) & Q(handling_unit__isnull=True),
                 name="role_unique_district_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "handling_unit"],
+                condition=Q(handling_unit__isnull=False),
+                name="role_unique_unit_scope",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "street_committee"],
@@ -316,6 +367,14 @@ class RoleAssignment(TimeStampedModel):
         if self.role != self.Role.STREET_STAFF and self.street_committee_id:
             raise ValidationError(
                 {"street_committee": _("Only street staff are scoped to a street committee.")}
+            )
+        if self.role == self.Role.HANDLING_UNIT and not self.handling_unit_id:
+            raise ValidationError(
+                {"handling_unit": _("Handling unit staff must be linked to their unit.")}
+            )
+        if self.role != self.Role.HANDLING_UNIT and self.handling_unit_id:
+            raise ValidationError(
+                {"handling_unit": _("Only handling unit staff are linked to a unit.")}
             )
         if (
             self.street_committee_id

@@ -25,6 +25,8 @@ class Scope:
     # District ids where the user holds the deputy role.
     deputy_district_ids: frozenset[int] = field(default_factory=frozenset)
     handling_unit_district_ids: frozenset[int] = field(default_factory=frozenset)
+    # Handling units the user works for.
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_district_staff(self) -> bool:
@@ -60,13 +62,16 @@ def scope_of(user: Any) -> Scope:
 
     by_role: dict[str, set[int]] = {role: set() for role in RoleAssignment.Role.values}
     streets: set[int] = set()
-    for role, district_id, street_id in RoleAssignment.objects.filter(user=user).values_list(
-        "role", "district_id", "street_committee_id"
-    ):
+    units: set[int] = set()
+    for role, district_id, street_id, unit_id in RoleAssignment.objects.filter(
+        user=user
+    ).values_list("role", "district_id", "street_committee_id", "handling_unit_id"):
         if role == RoleAssignment.Role.STREET_STAFF:
             streets.add(street_id)
         else:
             by_role[role].add(district_id)
+        if unit_id:
+            units.add(unit_id)
     scope = Scope(
         is_authenticated=True,
         is_superuser=bool(user.is_superuser),
@@ -74,6 +79,7 @@ def scope_of(user: Any) -> Scope:
         street_ids=frozenset(streets),
         deputy_district_ids=frozenset(by_role[RoleAssignment.Role.DEPUTY]),
         handling_unit_district_ids=frozenset(by_role[RoleAssignment.Role.HANDLING_UNIT]),
+        unit_ids=frozenset(units),
     )
     setattr(user, ROLE_CACHE_ATTR, scope)
     return scope

@@ -22,7 +22,10 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("streets/", views.street_list, name="street_list"),
     path("streets/<int:pk>/", views.street_detail, name="street_detail"),
+    path("deputies/m/", views.mobile_home, name="mobile_home"),
     path("deputies/", include("deputies.urls")),
+    path("stations/", include("liaison_stations.urls")),
+    path("o/", include("liaison_stations.urls_public")),
     path("admin/", admin.site.urls),
 ]
 

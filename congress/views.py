@@ -10,9 +10,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deputies.models import Deputy, DutyRecord
@@ -20,6 +21,12 @@ from deputies.selectors import (
     deputy_counts_by_level,
     deputy_counts_by_street,
     duty_counts_by_street,
+)
+from liaison_stations.models import Activity, Attendance, Opinion, ReceptionShift
+from liaison_stations.selectors import (
+    activity_counts_by_street,
+    attendance_by_street,
+    opinion_counts_by_street,
 )
 
 from .models import StreetCommittee, StreetCommitteePost
@@ -40,7 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.is_staff_member:
         return redirect("dashboard")
     if scope.is_deputy and hasattr(request.user, "deputy"):
-        return redirect("deputies:mobile_home")
+        return redirect("mobile_home")
+    if scope.is_handling_unit:
+        return redirect("liaison_stations:opinion_list")
     return render(request, "congress/no_role.html", status=403)
 
 
@@ -98,7 +107,53 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for status, colour in statuses
         ],
     }
+    street_ids = [street.pk for street in streets]
+    held = activity_counts_by_street(street_ids=street_ids, start=quarter.start, end=quarter.end)
+    rates = attendance_by_street(street_ids=street_ids, start=quarter.start, end=quarter.end)
+    opinions = opinion_counts_by_street(street_ids=street_ids, start=quarter.start, end=quarter.end)
+    for row in rows:
+        pk = row["street"].pk
+        row["held"] = held.get(pk, {}).get("closed", 0)
+        row["rate"] = rates.get(pk, {}).get("rate")
+        row["leave"] = rates.get(pk, {}).get("excused", 0)
+        row["opinions"] = opinions.get(pk, {})
+    station_chart = {
+        "labels": [s.name for s in streets],
+        "datasets": [
+            {
+                "type": "bar",
+                "label": str(_("Activities held")),
+                "data": [row["held"] for row in rows],
+                "backgroundColor": "#2f6fb0",
+                "yAxisID": "y",
+            },
+            {
+                "type": "bar",
+                "label": str(_("Opinions collected")),
+                "data": [row["opinions"].get("collected", 0) for row in rows],
+                "backgroundColor": "#d9822b",
+                "yAxisID": "y",
+            },
+            {
+                "type": "bar",
+                "label": str(_("Opinions answered")),
+                "data": [row["opinions"].get("handled", 0) for row in rows],
+                "backgroundColor": "#5b8c5a",
+                "yAxisID": "y",
+            },
+            {
+                "type": "line",
+                "label": str(_("Attendance rate %")),
+                "data": [row["rate"] for row in rows],
+                "borderColor": "#a51c1c",
+                "backgroundColor": "#a51c1c",
+                "yAxisID": "rate",
+            },
+        ],
+    }
     context: dict[str, Any] = {
+        "station_chart": station_chart,
+        "overdue_total": sum(o.get("overdue_count", 0) for o in opinions.values()),
         "quarter": quarter,
         "duty_totals": duty_totals,
         "duty_total": sum(duty_totals.values()),
@@ -162,4 +217,65 @@ def street_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "congress/streetcommittee_detail.html",
         {"street": street, "deputies": deputies, "counts": counts, "levels": Deputy.Level},
+    )
+
+
+@login_required
+def mobile_home(request: HttpRequest) -> HttpResponse:
+    """The deputy's phone home."""
+    deputy = (
+        Deputy.objects.filter(user_id=int(request.user.pk or 0))
+        .with_street()
+        .select_related("term", "district")
+        .first()
+    )
+    if deputy is None:
+        raise Http404
+    today = timezone.localdate()
+    now = timezone.now()
+    upcoming = list(
+        Attendance.objects.filter(
+            deputy=deputy, activity__status=Activity.Status.SCHEDULED, activity__starts_at__gt=now
+        )
+        .select_related("activity", "activity__station")
+        .order_by("activity__starts_at")[:3]
+    )
+    next_shift = (
+        ReceptionShift.objects.filter(deputy=deputy, date__gte=today)
+        .select_related("station")
+        .order_by("date", "period")
+        .first()
+    )
+    open_opinions = Opinion.objects.filter(
+        assigned_deputy=deputy, status__in=Opinion.OPEN_STATUSES
+    ).count()
+    duty_counts = dict.fromkeys(DutyRecord.Status.values, 0) | {
+        row["status"]: row["n"]
+        for row in DutyRecord.objects.filter(deputy=deputy, date__year=today.year)
+        .values("status")
+        .annotate(n=Count("id"))
+    }
+    contacts = []
+    if deputy.street_id:  # type: ignore[attr-defined]
+        contacts = list(
+            StreetCommitteePost.objects.filter(
+                street_committee_id=deputy.street_id,  # type: ignore[attr-defined]
+                end_date__isnull=True,
+                post__in=[StreetCommitteePost.Post.DIRECTOR, StreetCommitteePost.Post.SECRETARY],
+            ).select_related("street_committee")
+        )
+    return render(
+        request,
+        "deputies/mobile_home.html",
+        {
+            "deputy": deputy,
+            "today": today,
+            "contacts": contacts,
+            "duty_counts": duty_counts,
+            "upcoming": upcoming,
+            "next_shift": next_shift,
+            "open_opinions": open_opinions,
+            "now": now,
+            "days_in_office": (today - deputy.elected_on).days,
+        },
     )

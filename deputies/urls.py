@@ -7,8 +7,7 @@ app_name = "deputies"
 urlpatterns = [
     path("", deputy.deputy_list_view, name="list"),
     path("<int:pk>/", deputy.deputy_detail_view, name="detail"),
-    # The deputy's phone.
-    path("m/", deputy.mobile_home, name="mobile_home"),
+    # The deputy's phone (the phone home itself is wired in congress.urls).
     path("m/duties/", duty_mobile.my_duty_list, name="my_duties"),
     path("m/duties/new/", duty_mobile.duty_create, name="duty_create"),
     path("m/duties/<int:pk>/", duty_mobile.my_duty_detail, name="my_duty_detail"),

@@ -101,6 +101,10 @@ else:
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (rate limits on the public form live here) ---------------------------------
+# Use a shared cache (redis://...) whenever more than one process serves the site.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "congress.User"
 AUTHENTICATION_BACKENDS = [

@@ -4,15 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
-from congress.models import StreetCommitteePost
 from congress.permissions import scope_of
 
 from ..filters import DeputyFilter
-from ..models import Deputy, DutyRecord
+from ..models import DutyRecord
 from ..permissions import can_see_full_phone, phone_for
 from ..selectors import deputy_list, deputy_membership_history
 
@@ -67,45 +65,5 @@ def deputy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "base_template": "base_mobile.html"
             if is_self and not scope.is_staff_member
             else "base.html",
-        },
-    )
-
-
-@login_required
-def mobile_home(request: HttpRequest) -> HttpResponse:
-    """The deputy's phone home."""
-    deputy = (
-        Deputy.objects.filter(user_id=int(request.user.pk or 0))
-        .with_street()
-        .select_related("term", "district")
-        .first()
-    )
-    if deputy is None:
-        raise Http404
-    today = timezone.localdate()
-    duty_counts = dict.fromkeys(DutyRecord.Status.values, 0) | {
-        row["status"]: row["n"]
-        for row in DutyRecord.objects.filter(deputy=deputy, date__year=today.year)
-        .values("status")
-        .annotate(n=Count("id"))
-    }
-    contacts = []
-    if deputy.street_id:  # type: ignore[attr-defined]
-        contacts = list(
-            StreetCommitteePost.objects.filter(
-                street_committee_id=deputy.street_id,  # type: ignore[attr-defined]
-                end_date__isnull=True,
-                post__in=[StreetCommitteePost.Post.DIRECTOR, StreetCommitteePost.Post.SECRETARY],
-            ).select_related("street_committee")
-        )
-    return render(
-        request,
-        "deputies/mobile_home.html",
-        {
-            "deputy": deputy,
-            "today": today,
-            "contacts": contacts,
-            "duty_counts": duty_counts,
-            "days_in_office": (today - deputy.elected_on).days,
         },
     )

@@ -23,3 +23,26 @@
     });
   };
 })();
+
+/* Bars of counts on the left axis, a percentage line on the right axis ("rate"). */
+(function () {
+  "use strict";
+  window.renderComboChart = function (canvasId, data) {
+    var canvas = document.getElementById(canvasId);
+    if (!canvas || typeof Chart === "undefined") { return null; }
+    return new Chart(canvas, {
+      data: data,
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { position: "bottom" } },
+        scales: {
+          y: { beginAtZero: true, ticks: { precision: 0 } },
+          rate: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false },
+                  ticks: { callback: function (v) { return v + "%"; } } }
+        }
+      }
+    });
+  };
+})();

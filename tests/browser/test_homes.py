@@ -73,7 +73,7 @@ def test_deputy_lands_on_mobile_home(browser, live_server, demo, screenshot_dir)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(screenshot_dir / "deputy-home-phone.png"), full_page=True)
 
-    page.click(".bottom-nav >> text=我的信息")
+    page.click("#view-profile")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(screenshot_dir / "deputy-profile-phone.png"), full_page=True)

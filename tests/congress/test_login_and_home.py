@@ -43,7 +43,7 @@ def test_staff_land_on_dashboard(client, world, who, lands_on):
 def test_deputy_lands_on_mobile_home(client, world):
     resp = _login(client, world.deputy_a.user.username, PASSWORD)
     resp = client.get(resp["Location"], follow=True)
-    assert resp.redirect_chain[-1][0] == reverse("deputies:mobile_home")
+    assert resp.redirect_chain[-1][0] == reverse("mobile_home")
     body = resp.content.decode()
     assert "张三" in body
     assert "bottom-nav" in body

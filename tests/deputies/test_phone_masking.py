@@ -34,5 +34,5 @@ def test_deputy_sees_own_full_phone(client, world):
     client.force_login(world.deputy_a.user)
     body = client.get(reverse("deputies:detail", args=[world.deputy_a.pk])).content.decode()
     assert FULL in body
-    body = client.get(reverse("deputies:mobile_home")).content.decode()
+    body = client.get(reverse("mobile_home")).content.decode()
     assert FULL in body
