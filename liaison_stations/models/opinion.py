@@ -91,7 +91,7 @@ class Opinion(TimeStampedModel):
         RECEIVED = "received", _("Received")
         ASSIGNED = "assigned", _("Being handled")
         REPLIED = "replied", _("Replied")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Concluded")
         REJECTED = "rejected", _("Not accepted")
 
     class Category(models.TextChoices):
