@@ -24,3 +24,4 @@ class Indicator(models.TextChoices):
     RESEARCH_REPORT_EXCELLENT = "research_report_excellent", _("Excellent research report")
     OTHER = "other", _("Other approved duty")
     UNEXCUSED_ABSENCE = "unexcused_absence", _("Unexcused absence")
+    ADJUSTMENT = "adjustment", _("Manual adjustment")

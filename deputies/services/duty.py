@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.points import points_changed
+
 from ..models import Deputy, DutyPhoto, DutyRecord, DutyType
 from ..photos import photo_prepare
 
@@ -188,9 +190,9 @@ def duty_records_approve(*, records: Iterable[DutyRecord], reviewer: Any) -> int
     ids = [r.pk for r in records]
     now = timezone.now()
     pending = list(
-        DutyRecord.objects.select_for_update().filter(
-            pk__in=ids, status=DutyRecord.Status.SUBMITTED
-        )
+        DutyRecord.objects.select_for_update(of=("self",))
+        .select_related("deputy")
+        .filter(pk__in=ids, status=DutyRecord.Status.SUBMITTED)
     )
     for record in pending:
         # One save per record so the history shows who approved what and when.
@@ -199,6 +201,9 @@ def duty_records_approve(*, records: Iterable[DutyRecord], reviewer: Any) -> int
         record.reviewed_by = reviewer
         record._change_reason = "approved"  # type: ignore[attr-defined]
         record.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    changed = {(r.deputy.district_id, r.date) for r in pending}
+    for district_id, day in changed:
+        points_changed(district_id=district_id, day=day)
     return len(pending)
 
 
