@@ -26,6 +26,7 @@ urlpatterns = [
     path("deputies/", include("deputies.urls")),
     path("stations/", include("liaison_stations.urls")),
     path("o/", include("liaison_stations.urls_public")),
+    path("points/", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -28,6 +28,7 @@ from liaison_stations.selectors import (
     attendance_by_street,
     opinion_counts_by_street,
 )
+from scoring.models import RankingRow, RankingSnapshot
 
 from .models import StreetCommittee, StreetCommitteePost
 from .periods import Quarter
@@ -246,6 +247,17 @@ def mobile_home(request: HttpRequest) -> HttpResponse:
         .order_by("date", "period")
         .first()
     )
+    quarter = Quarter.containing(today)
+    points_row = (
+        RankingRow.objects.filter(
+            deputy=deputy,
+            snapshot__status=RankingSnapshot.Status.LIVE,
+            snapshot__year=quarter.year,
+            snapshot__quarter=quarter.number,
+        )
+        .select_related("snapshot")
+        .first()
+    )
     open_opinions = Opinion.objects.filter(
         assigned_deputy=deputy, status__in=Opinion.OPEN_STATUSES
     ).count()
@@ -275,6 +287,8 @@ def mobile_home(request: HttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "next_shift": next_shift,
             "open_opinions": open_opinions,
+            "points_row": points_row,
+            "quarter": quarter,
             "now": now,
             "days_in_office": (today - deputy.elected_on).days,
         },

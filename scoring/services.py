@@ -335,12 +335,20 @@ def period_mark_dirty(*, district_id: int, day: dt.date) -> None:
     """Mark the quarter of ``day`` stale, in the caller's transaction, and ask for a
     recompute once that transaction commits."""
     period = Quarter.containing(day)
-    DirtyPeriod.objects.update_or_create(
-        district_id=district_id,
-        year=period.year,
-        quarter=period.number,
-        defaults={"marked_at": timezone.now()},
+    now = timezone.now()
+    # Later quarters of the year carry this one in their year-to-date totals and stars.
+    later = set(
+        RankingSnapshot.objects.filter(
+            district_id=district_id,
+            year=period.year,
+            quarter__gt=period.number,
+            status=RankingSnapshot.Status.LIVE,
+        ).values_list("quarter", flat=True)
     )
+    for number in sorted({period.number, *later}):
+        DirtyPeriod.objects.update_or_create(
+            district_id=district_id, year=period.year, quarter=number, defaults={"marked_at": now}
+        )
     transaction.on_commit(lambda: _enqueue(district_id, period))
 
 
@@ -371,7 +379,9 @@ def _enqueue(district_id: int, period: Quarter) -> None:
 def dirty_periods_recompute(*, limit: int = 50) -> int:
     """Recompute every quarter marked dirty (the catch-up after a broker outage)."""
     done = 0
-    for mark in DirtyPeriod.objects.select_related("district").order_by("marked_at")[:limit]:
+    # Earlier quarters first: later ones read their totals for the year to date.
+    marks = DirtyPeriod.objects.select_related("district").order_by("year", "quarter", "pk")
+    for mark in list(marks[:limit]):
         ranking_recompute(district=mark.district, year=mark.year, quarter=mark.quarter)
         done += 1
     return done

@@ -5,11 +5,13 @@ from celery import shared_task
 def ranking_recompute_task(district_id: int, year: int, quarter: int) -> dict:
     from congress.models import District
 
-    from .services import ranking_recompute
+    from .services import dirty_periods_recompute, ranking_recompute
 
     snapshot = ranking_recompute(
         district=District.objects.get(pk=district_id), year=year, quarter=quarter
     )
+    # Catch up with anything else marked meanwhile (e.g. later quarters' year to date).
+    dirty_periods_recompute()
     return {"snapshot": snapshot.pk, "population": snapshot.population, "top_k": snapshot.top_k}
 
 

@@ -87,3 +87,22 @@ def world(db: None) -> World:
         street_b_user=street_staff(street_b, username="street_b"),
         other_district_user=district_staff(other_district, username="other_district"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database after each test, taking the rows that data
+    migrations installed (duty types, the default rule set) with it: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (
+        ("deputies.migrations.0003_default_duty_types", "add_duty_types"),
+        ("scoring.migrations.0002_default_rule_set", "install"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -8,6 +8,7 @@ Celery tasks executed eagerly in-process, mail printed to the console.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -172,12 +173,32 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Fail fast when the broker is down so a user's request is never held hostage by it.
+# Fail fast when the broker is down so a user's request is never held hostage by it: the
+# dirty mark is already saved and the periodic catch-up recomputes later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "deputy-statuses-refresh": {
         "task": "deputies.tasks.deputy_statuses_refresh",
         "schedule": 60 * 60 * 6,
+    },
+    "rankings-dirty-catch-up": {
+        "task": "scoring.tasks.dirty_periods_recompute",
+        "schedule": 60 * 5,
+    },
+    "rankings-nightly": {
+        "task": "scoring.tasks.current_quarters_recompute",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "opinions-remind-overdue": {
+        "task": "liaison_stations.tasks.opinions_remind_overdue",
+        "schedule": crontab(hour=8, minute=30),
     },
     "duty-photos-purge-orphans": {
         "task": "deputies.tasks.duty_photos_purge_orphans",

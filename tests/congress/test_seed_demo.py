@@ -12,7 +12,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import RequestFactory
+from django.db import transaction
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from congress import demo
@@ -20,6 +21,7 @@ from congress.models import (
     Community,
     CongressSession,
     District,
+    HandlingUnit,
     RoleAssignment,
     StreetCommittee,
     StreetCommitteePost,
@@ -28,9 +30,13 @@ from congress.models import (
 )
 from deputies.models import Deputy, DutyPhoto, DutyRecord, StreetMembership
 from deputies.services import duty_description_check
+from liaison_stations.models import Activity, Attendance, LiaisonStation, Opinion, ReceptionShift
+from liaison_stations.models.opinion import TRACKING_ALPHABET
+from liaison_stations.services import leave_decide, leave_request, opinion_reply
 
 SMALL = {"deputies": 60, "streets": 4}
 DUTY = {"deputies": 40, "streets": 3}
+LIAISON = {"deputies": 40, "streets": 2}
 COUNTED = (
     District,
     Term,
@@ -44,6 +50,12 @@ COUNTED = (
     RoleAssignment,
     DutyRecord,
     DutyPhoto,
+    HandlingUnit,
+    LiaisonStation,
+    Activity,
+    Attendance,
+    ReceptionShift,
+    Opinion,
 )
 
 
@@ -65,6 +77,24 @@ def duty_rows() -> list[tuple[str, str, int, str]]:
         for phone, code, date, status in DutyRecord.objects.values_list(
             "deputy__phone", "duty_type__code", "date", "status"
         )
+    )
+
+
+def activity_rows() -> list[tuple[object, ...]]:
+    """(kind, station name, days from today, start time, invitee phones) of every activity."""
+    today = timezone.localdate()
+    phones: dict[int, list[str]] = defaultdict(list)
+    for activity_id, phone in Attendance.objects.values_list("activity_id", "deputy__phone"):
+        phones[activity_id].append(phone)
+    return sorted(
+        (
+            a.kind,
+            a.station.name if a.station else "",
+            (timezone.localdate(a.starts_at) - today).days,
+            timezone.localtime(a.starts_at).time(),
+            *sorted(phones[a.pk]),
+        )
+        for a in Activity.objects.select_related("station")
     )
 
 
@@ -97,22 +127,60 @@ def snapshot() -> dict[str, Sequence[tuple[object, ...]]]:
             DutyRecord.objects.values_list("client_token", "place", "description", "return_reason")
         ),
         "duty_photos": sorted(DutyPhoto.objects.values_list("record__client_token", "position")),
+        "units": sorted(
+            HandlingUnit.objects.values_list("name", "contact_person", "contact_phone")
+        ),
+        "stations": sorted(
+            (*row[:-1], tuple(row[-1]))
+            for row in LiaisonStation.objects.values_list(
+                "street_committee__code",
+                "name",
+                "kind",
+                "public_code",
+                "opening_hours",
+                "standards",
+            )
+        ),
+        "activities": activity_rows(),
+        "attendance": sorted(
+            Attendance.objects.values_list(
+                "activity__kind", "activity__starts_at", "deputy__phone", "status", "leave"
+            )
+        ),
+        "shifts": sorted(
+            ReceptionShift.objects.values_list("station__name", "date", "period", "deputy__phone")
+        ),
+        "opinions": sorted(
+            Opinion.objects.values_list(
+                "tracking_code", "status", "source", "content", "received_on", "reply"
+            )
+        ),
     }
 
 
 def wipe() -> None:
     """Delete everything the seeder writes, children first (history tables may stay)."""
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):  # no "-" entry row by row
+        _wipe()
+    assert all(n == 0 for n in counts().values())
+
+
+def _wipe() -> None:
+    Opinion.objects.all().delete()
+    ReceptionShift.objects.all().delete()
+    Activity.objects.all().delete()  # and their attendance
+    LiaisonStation.objects.all().delete()
     DutyPhoto.objects.all().delete()
     DutyRecord.objects.all().delete()
     Deputy.objects.all().delete()  # and their memberships
     User.objects.all().delete()  # and their role assignments
+    HandlingUnit.objects.all().delete()
     CongressSession.objects.all().delete()
     StreetCommitteePost.objects.all().delete()
     Community.objects.all().delete()
     StreetCommittee.objects.all().delete()
     Term.objects.all().delete()
     District.objects.all().delete()
-    assert all(n == 0 for n in counts().values())
 
 
 def test_plan_is_a_pure_function_of_the_arguments():
@@ -138,6 +206,8 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
     assert other["deputies"] != first["deputies"]
     assert other["communities"] != first["communities"]
     assert other["duty_records"] != first["duty_records"]
+    assert other["activities"] != first["activities"]
+    assert other["opinions"] != first["opinions"]
 
 
 @pytest.mark.django_db
@@ -149,10 +219,13 @@ def test_running_twice_creates_nothing_new():
     output = run_seed(seed=7, **SMALL)
 
     assert before["DutyRecord"] > 0 and before["DutyPhoto"] > 0
+    assert all(before[m] > 0 for m in ("LiaisonStation", "Activity", "Attendance", "Opinion"))
+    assert before["ReceptionShift"] > 0 and before["HandlingUnit"] == 12
     assert counts() == before
     assert snapshot() == before_snapshot
     assert "Existing data was kept" in output
     assert re.search(rf"DutyRecord\s+0\s+{before['DutyRecord']}\b", output)
+    assert re.search(rf"Opinion\s+0\s+{before['Opinion']}\b", output)
     assert "deputy01" in output  # the logins are printed again
 
 
@@ -199,6 +272,7 @@ def test_demo_logins_authenticate_with_their_roles():
     logins = {login.username: login for login in demo.demo_logins()}
     expected = {"district_admin"} | {f"street{i:02d}" for i in range(1, 5)}
     expected |= {f"deputy{i:02d}" for i in range(1, 11)}
+    expected |= {"unit01", "unit02", "unit03"}
     assert set(logins) == expected
     for username in expected:
         user = authenticate(request, username=username, password=demo.DEMO_PASSWORD)
@@ -230,6 +304,15 @@ def test_demo_logins_authenticate_with_their_roles():
     assert deputy.is_active_on(timezone.localdate())
     assert Deputy.objects.in_street(s01.pk).filter(pk=deputy.pk).exists()
     assert s01.name == "平江街道"
+
+    unit01 = User.objects.get(username="unit01")
+    unit = HandlingUnit.objects.get(district=district, name="区住房和城乡建设局")
+    assert list(unit01.roles.values_list("role", "district", "handling_unit")) == [
+        (RoleAssignment.Role.HANDLING_UNIT, district.pk, unit.pk)
+    ]
+    assert unit01.full_name == unit.contact_person
+    assert logins["unit01"].role == "handling unit"
+    assert logins["unit01"].scope == "区住房和城乡建设局"
 
     # The ten deputy logins are the first ten district deputies, in creation order.
     first_ten = Deputy.objects.filter(level=Deputy.Level.DISTRICT).order_by("id")[:10]
@@ -469,3 +552,263 @@ def test_the_window_follows_today_but_the_draws_do_not():
         )
         if old.duty_type.code == "weekly_visit":
             assert (new.date - old.date).days == 7
+
+
+# --- Handling units, liaison stations, activities, shifts, opinions ---------------------------
+
+
+def in_office_and_street(deputy: Deputy, day: dt.date, street_id: int | None) -> None:
+    assert deputy.is_active_on(day), (deputy, day)
+    if street_id is not None:
+        assert street_on(deputy.pk, day) == street_id
+
+
+@pytest.fixture(scope="class")
+def liaison_demo(django_db_setup, django_db_blocker):
+    """One small demo shared by the checks of TestLiaisonDemo, like ``setUpTestData``: seeded
+    in a transaction rolled back after the class; each test runs in a savepoint within it.
+    Nothing commits, so nothing listening for commits (scoring) runs."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        run_seed(seed=7, **LIAISON)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("liaison_demo")
+class TestLiaisonDemo:
+    def test_every_community_has_a_station_and_every_street_a_home(self):
+        keys = [key for key, _label in LiaisonStation.STANDARDS]
+        assert HandlingUnit.objects.count() == 12
+        assert all(u.contact_person and u.contact_phone for u in HandlingUnit.objects.all())
+        for street in StreetCommittee.objects.all():
+            home = LiaisonStation.objects.get(street_committee=street, kind="home")
+            assert home.community is None and home.name == f"{street.name}人大代表之家"
+            assert home.standards == keys
+            for community in street.communities.all():
+                station = LiaisonStation.objects.get(community=community)
+                assert station.street_committee == street
+                assert station.kind in ("station", "point")
+                suffix = "代表联络站" if station.kind == "station" else "代表联系点"
+                assert station.name == community.name + suffix
+                assert station.address and station.phone
+                assert re.fullmatch(
+                    r"每周[一二三四五] \d{1,2}:\d\d–\d{1,2}:\d\d", station.opening_hours
+                )
+                assert 3 <= len(station.standards) <= 8
+                assert station.standards == [k for k in keys if k in station.standards]
+        kinds = Counter(LiaisonStation.objects.values_list("kind", flat=True))
+        assert kinds["home"] == 2 and kinds["station"] >= 2 and kinds["point"] > kinds["station"]
+
+    def test_activities_a_year_back_and_a_month_ahead(self):
+        today = timezone.localdate()
+        now = timezone.now()
+        activities = list(Activity.objects.select_related("station", "closed_by"))
+        by_kind = Counter(a.kind for a in activities)
+        # Every week a visit in each street, every month a contact day, a few district ones.
+        assert 2 * 52 <= by_kind["weekly_visit"] <= 2 * 57
+        assert 2 * 12 <= by_kind["contact_day"] <= 2 * 14
+        district_kinds = {"inspection", "research", "law_check", "lecture", "report_to_voters"}
+        district = [a for a in activities if a.kind in district_kinds]
+        assert 8 <= len(district) <= 35 and all(a.street_committee_id is None for a in district)
+        for street in StreetCommittee.objects.all():
+            visits = [
+                a for a in activities if a.kind == "weekly_visit" and a.street_committee == street
+            ]
+            assert len({timezone.localtime(a.starts_at).weekday() for a in visits}) == 1
+            assert len({a.station_id for a in visits}) > 1  # the station rotates
+            assert all(a.station.street_committee_id == street.pk for a in visits)
+            contact_days = [
+                a for a in activities if a.kind == "contact_day" and a.street_committee == street
+            ]
+            assert all(a.station.kind == "home" for a in contact_days)
+            assert all(12 <= timezone.localdate(a.starts_at).day <= 18 for a in contact_days)
+        days = [timezone.localdate(a.starts_at) for a in activities]
+        assert min(days) >= today - dt.timedelta(days=364)
+        assert max(days) <= today + dt.timedelta(days=demo.ACTIVITY_DAYS_AHEAD)
+
+        past = [a for a in activities if timezone.localdate(a.starts_at) < today]
+        future = [a for a in activities if timezone.localdate(a.starts_at) > today]
+        assert all(a.status == Activity.Status.CLOSED for a in past)
+        assert all(a.status == Activity.Status.SCHEDULED for a in future) and future
+        for a in past:
+            assert 5 <= a.residents_received <= 40 and 0 <= a.opinions_collected <= 6
+            assert a.summary and "{" not in a.summary
+            assert a.starts_at < a.closed_at <= now and a.closed_by is not None
+            assert a.place
+            assert a.theme or a.kind in ("weekly_visit", "contact_day")
+        # A closed activity's trail: scheduled, then closed by the staff who closed it.
+        trail = list(past[0].history.order_by("history_date"))
+        assert [h.status for h in trail] == ["scheduled", "closed"]
+        assert trail[-1].history_user_id == past[0].closed_by_id
+
+    def test_attendance_and_leave(self):
+        today = timezone.localdate()
+        now = timezone.now()
+        staff = {
+            ra.street_committee_id: ra.user_id
+            for ra in RoleAssignment.objects.filter(role=RoleAssignment.Role.STREET_STAFF)
+        }
+        rows = list(Attendance.objects.select_related("activity", "deputy"))
+        past = [r for r in rows if timezone.localdate(r.activity.starts_at) < today]
+        future = [r for r in rows if timezone.localdate(r.activity.starts_at) > today]
+        for r in rows:
+            day = timezone.localdate(r.activity.starts_at)
+            in_office_and_street(r.deputy, day, r.activity.street_committee_id)
+            if r.leave != Attendance.Leave.NONE:
+                assert r.leave_reason and r.leave_requested_at < r.activity.starts_at
+                assert r.leave_requested_at <= now
+            if r.leave in (Attendance.Leave.APPROVED, Attendance.Leave.REFUSED):
+                assert r.leave_requested_at <= r.leave_decided_at < r.activity.starts_at
+                organiser = r.activity.street_committee_id
+                assert r.leave_decided_by_id == (
+                    staff[organiser]
+                    if organiser
+                    else User.objects.get(username="district_admin").pk
+                )
+            if r.status == Attendance.Status.EXCUSED:
+                assert r.leave == Attendance.Leave.APPROVED
+
+        statuses = Counter(r.status for r in past)
+        assert "invited" not in statuses
+        share = {s: n / len(past) for s, n in statuses.items()}
+        assert 0.68 < share["present"] < 0.88 and 0.03 < share["late"] < 0.1
+        assert 0.01 < share["left_early"] < 0.06 and 0.05 < share["excused"] < 0.15
+        assert 0.015 < share["absent"] < 0.08
+        leave = Counter((r.status, r.leave) for r in past)
+        assert leave["absent", "refused"] >= 1 and leave["absent", "none"] >= 1
+        assert set(leave) <= {
+            ("present", "none"),
+            ("late", "none"),
+            ("left_early", "none"),
+            ("excused", "approved"),
+            ("absent", "none"),
+            ("absent", "refused"),
+        }
+        assert {r.status for r in future} <= {"invited", "excused"}
+        assert sum(1 for r in future if r.leave == Attendance.Leave.REQUESTED) >= 2
+
+        # The habitual leave-askers stand out.
+        asked = Counter(r.deputy_id for r in past if r.leave != Attendance.Leave.NONE)
+        invited = Counter(r.deputy_id for r in past)
+        rates = sorted(asked[d] / n for d, n in invited.items() if n >= 5)
+        assert rates[-1] >= 0.3 > 3 * rates[len(rates) // 2]
+
+        # A pending request can be decided as staff would.
+        pending = next(r for r in future if r.leave == Attendance.Leave.REQUESTED)
+        street = pending.activity.street_committee_id
+        decided = leave_decide(
+            attendance=pending, approve=True, decided_by=User.objects.get(pk=staff[street])
+        )
+        assert decided.status == Attendance.Status.EXCUSED
+
+    def test_deputy01_has_activities_and_shifts_ahead(self):
+        now = timezone.now()
+        today = timezone.localdate()
+        deputy = Deputy.objects.get(user__username="deputy01")
+        upcoming = list(
+            Attendance.objects.filter(deputy=deputy, activity__starts_at__gt=now).select_related(
+                "activity"
+            )
+        )
+        assert len(upcoming) >= 2
+        assert all(a.activity.status == Activity.Status.SCHEDULED for a in upcoming)
+        free = [a for a in upcoming if a.leave == Attendance.Leave.NONE]
+        assert free
+        assert Attendance.objects.filter(
+            deputy=deputy, activity__status="closed", status__in=Attendance.ATTENDED
+        ).exists()
+        # The phone can ask for leave from one of them.
+        asked = leave_request(attendance=free[0], deputy=deputy, reason="单位临时有会")
+        assert asked.leave == Attendance.Leave.REQUESTED
+
+        shifts = ReceptionShift.objects.filter(deputy=deputy, date__gt=today)
+        assert shifts.count() >= 2
+
+        for shift in ReceptionShift.objects.select_related("station", "deputy"):
+            assert abs((shift.date - today).days) <= 28
+            in_office_and_street(shift.deputy, shift.date, shift.station.street_committee_id)
+            assert shift.date.weekday() < 5
+        periods = Counter(ReceptionShift.objects.values_list("period", flat=True))
+        assert periods["am"] > periods["pm"] > 0
+        homes = set(
+            ReceptionShift.objects.filter(station__kind="home").values_list("station", flat=True)
+        )
+        assert len(homes) == 2
+
+    def test_opinions_in_every_state(self):
+        today = timezone.localdate()
+        now = timezone.now()
+        opinions = list(
+            Opinion.objects.select_related("activity", "recorded_by", "assigned_deputy", "station")
+        )
+        # About 150 a street and year.
+        assert 2 * 110 <= len(opinions) <= 2 * 200
+        statuses = Counter(o.status for o in opinions)
+        assert set(statuses) == set(Opinion.Status.values)
+        assert 0.02 < statuses["rejected"] / len(opinions) < 0.1
+        older = Counter(o.status for o in opinions if (today - o.received_on).days > 60)
+        assert (older["closed"] + older["replied"]) / older.total() > 0.85
+        sources = Counter(o.source for o in opinions)
+        assert sources["deputy"] > sources["resident"] > sources["staff"] > 0
+        assert Opinion.objects.overdue().count() >= 2
+        assert len({o.tracking_code for o in opinions}) == len(opinions)
+
+        attended = set(
+            Attendance.objects.filter(status__in=Attendance.ATTENDED).values_list(
+                "activity_id", "deputy_id"
+            )
+        )
+        for o in opinions:
+            assert len(o.tracking_code) == 10 and set(o.tracking_code) <= set(TRACKING_ALPHABET)
+            assert o.received_on <= today
+            assert o.reply_deadline == o.received_on + dt.timedelta(days=15)
+            assert not o.submitter_phone or o.consent
+            assert o.consent == bool(o.submitter_name or o.submitter_phone)
+            if o.source == "deputy":
+                assert o.recorded_by_deputy is not None and o.recorded_by is not None
+                assert o.recorded_by_deputy.is_active_on(o.received_on)
+            else:
+                assert o.recorded_by_deputy is None
+            if o.source == "resident":
+                assert o.station is not None and o.recorded_by is None
+            if o.source == "staff":
+                assert o.recorded_by.username.startswith("street")
+            if o.activity is not None:
+                assert o.source == "deputy" and o.activity.status == "closed"
+                assert o.received_on == timezone.localdate(o.activity.starts_at)
+                assert (o.activity_id, o.recorded_by_deputy_id) in attended
+            if o.status == "received":
+                assert o.assigned_at is None and not o.assigned_unit_id and not o.assigned_deputy_id
+            if o.status in ("assigned", "replied", "closed"):
+                assert o.assigned_at is not None
+                assert bool(o.assigned_unit_id) != bool(o.assigned_deputy_id)
+            if o.status in ("replied", "closed"):
+                assert o.reply and o.replied_by_id and o.assigned_at < o.replied_at <= now
+            else:
+                assert not o.reply and o.replied_at is None and o.rating is None
+            if o.status == "closed":
+                assert o.replied_at < o.closed_at <= now
+            assert (o.status == "rejected") == bool(o.rejected_reason)
+            if o.rating is not None:
+                assert o.replied_at < o.rated_at <= now
+            assert (o.rating == 1) <= bool(o.rating_comment)
+        ratings = Counter(o.rating for o in opinions if o.rating)
+        assert ratings[3] > ratings[2] > ratings[1] > 0
+
+        closed = next(o for o in opinions if o.status == "closed" and o.rating is None)
+        trail = [h.status for h in closed.history.order_by("history_date")]
+        assert trail == ["received", "assigned", "replied", "closed"]
+
+        # deputy01 logged a few and has some to answer; unit01's unit has open and overdue ones.
+        deputy = Deputy.objects.get(user__username="deputy01")
+        assert Opinion.objects.filter(recorded_by_deputy=deputy).count() >= 4
+        mine = Opinion.objects.filter(assigned_deputy=deputy, status="assigned")
+        assert mine.exists()
+        answered = opinion_reply(
+            opinion=mine.first(), reply="已联系社区处理。", replied_by=deputy.user
+        )
+        assert answered.status == "replied"
+        unit = User.objects.get(username="unit01").roles.get().handling_unit
+        assert Opinion.objects.filter(assigned_unit=unit, status="assigned").count() >= 2
+        assert Opinion.objects.overdue().filter(assigned_unit=unit).exists()

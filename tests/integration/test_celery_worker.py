@@ -3,86 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from deputies.models import Deputy, StreetMembership
 from deputies.tasks import deputy_statuses_refresh
 from tests.factories import make_deputy
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgresql://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def worker_queue() -> Iterator[str]:
-    """Start `celery worker` in a subprocess on a queue of its own; stop it afterwards."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="congress.settings.test",
-        DATABASE_URL=_database_url(),
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "congress",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    from congress.celery import app
-
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"worker exited early:\n{proc.stdout.read() if proc.stdout else ''}")
-            replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1.0)
-            if replies:
-                break
-        else:
-            pytest.fail("worker did not answer a ping within 60 s")
-        yield queue
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_worker_runs_task_against_postgres(world, worker_queue):

@@ -199,3 +199,18 @@ def test_stars_use_the_year_to_date_total(world):
     assert rows["张三"].total == 15
     assert rows["张三"].ytd_total == 55
     assert rows["张三"].stars == 2
+
+
+def test_a_change_in_an_earlier_quarter_marks_later_quarters_dirty(world):
+    from scoring.services import dirty_periods_recompute
+
+    _approved(world.deputy_a, "report_to_voters", dt.date(2026, 2, 2))
+    _recompute(world)  # ranks Q1 and Q2
+    DirtyPeriod.objects.all().delete()
+    _approved(world.deputy_a, "report_to_voters", dt.date(2026, 2, 3))
+    assert set(DirtyPeriod.objects.values_list("quarter", flat=True)) == {1, 2}
+    assert dirty_periods_recompute() == 2
+    assert (
+        _rows(RankingSnapshot.objects.get(status="live", year=2026, quarter=2))["张三"].ytd_total
+        == 10
+    )

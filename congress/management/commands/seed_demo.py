@@ -14,7 +14,9 @@ from congress.models import District
 class Command(BaseCommand):
     help = (
         "Seed a realistic demo district (苏州市姑苏区): streets, communities, committee posts, "
-        "deputies, demo logins and a year of duty records. Deterministic for a seed and idempotent."
+        "deputies, handling units, demo logins, a year of duty records, liaison stations with "
+        "a year of activities, attendance and reception shifts, and residents' opinions. "
+        "Deterministic for a seed and idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

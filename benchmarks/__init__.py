@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand against the configured database, not part of the tests."""
