@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -136,3 +137,42 @@ def test_recompute_command_prints_what_it_did(world, capsys):
     )
     out = capsys.readouterr().out
     assert "ranked deputies" in out and world.district.code in out
+
+
+def test_downloaded_workbook_equals_the_ranking_page(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    for i, deputy in enumerate(
+        [world.deputy_a, world.deputy_b, *[make_deputy(street=world.street_a) for _ in range(4)]]
+    ):
+        for _ in range(i % 3 + 1):
+            _approve(deputy, "report_to_voters" if i % 2 else "training")
+    client.force_login(world.district_user)
+    page = client.get(reverse("scoring:ranking"))
+    on_page = {
+        row.name: (row.rank, row.total, row.is_top, [c for c in row.cells if c is not None])
+        for row in page.context["page"].object_list
+    }
+    columns = [label for _key, label in page.context["columns"]]
+    resp = client.get(reverse("scoring:export"))
+    assert resp.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+    sheet = workbook.worksheets[2]  # every ranked deputy
+    header_row = next(
+        r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("排名", "Rank")
+    )
+    header = list(header_row)
+    in_file = {}
+    for values in sheet.iter_rows(min_row=3, values_only=True):
+        if not values or not isinstance(values[0], int):
+            continue
+        record = dict(zip(header, values, strict=False))
+        cells = [Decimal(str(record[c])) for c in columns if record.get(c) not in (None, "")]
+        in_file[record["姓名"]] = (record["排名"], Decimal(str(record["总分"])), cells)
+    assert set(in_file) == set(on_page)
+    for name, (rank, total, _is_top, cells) in on_page.items():
+        assert in_file[name][0] == rank
+        assert in_file[name][1] == total
+        assert in_file[name][2] == cells
