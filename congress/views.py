@@ -293,3 +293,9 @@ def mobile_home(request: HttpRequest) -> HttpResponse:
             "days_in_office": (today - deputy.elected_on).days,
         },
     )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Residents (public pages under /o/) get a page without the staff navigation."""
+    template = "404_public.html" if request.path.startswith("/o/") else "404.html"
+    return render(request, template, status=404)

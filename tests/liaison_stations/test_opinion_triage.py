@@ -141,3 +141,10 @@ def test_overdue_reminder_goes_to_the_holder_once_a_day(world, stations):
     assert opinions_remind_overdue() == 0
     opinion_reply(opinion=late, reply="已修复", replied_by=world.deputy_a.user)
     assert not Opinion.objects.overdue().exists()
+
+
+def test_residents_get_a_public_not_found_page(client, db):
+    resp = client.get("/o/nosuchcode/")
+    assert resp.status_code == 404
+    body = resp.content.decode()
+    assert "退出登录" not in body and 'href="/o/track/"' in body
