@@ -296,6 +296,29 @@ def build(args: argparse.Namespace) -> Bench:
     return bench
 
 
+def reuse(args: argparse.Namespace) -> Bench:
+    """A district kept by an earlier run (--keep): its figures are read back, nothing built."""
+    from congress.models import District, StreetCommittee
+    from deputies.models import Deputy, DutyRecord
+
+    if not args.reuse.startswith(CODE_PREFIX):
+        raise SystemExit(f"{args.reuse!r} is not a benchmark district.")
+    district = District.objects.get(code=args.reuse)
+    args.deputies = Deputy.objects.filter(district=district).count()
+    args.records = DutyRecord.objects.filter(deputy__district=district).count()
+    args.streets = StreetCommittee.objects.filter(district=district).count()
+    log(f"reusing {district.code}: {args.deputies} deputies, {args.records} records")
+    return Bench(
+        district.pk,
+        district.code,
+        args.year,
+        args.quarter,
+        args.deputies,
+        args.records,
+        args.streets,
+    )
+
+
 def _records_postgresql(
     deputy_ids: list[int],
     counts: list[int],
@@ -415,6 +438,15 @@ def cleanup(code_or_all: str) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement, [district_id])
+        if connection.vendor == "postgresql":
+            # Leave no dead rows behind for the developer's next query to wade through
+            # (this matters where autovacuum is slow or off).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "VACUUM ANALYZE deputies_dutyrecord, deputies_deputy, "
+                    "deputies_streetmembership, scoring_scoreentry, scoring_rankingrow, "
+                    "scoring_rankingbreakdown"
+                )
         log(f"deleted {code} in {time.perf_counter() - started:.1f} s")
 
 
@@ -667,12 +699,15 @@ def measure_recompute(bench: Bench, args: argparse.Namespace) -> dict[str, Any]:
         # statistics for (see the README: "cold statistics").
         log("statistics: a ledger rebuild, then VACUUM ANALYZE of the scoring tables")
         period = Quarter(bench.year, bench.quarter)
-        with transaction.atomic():
-            ledger_rebuild(
-                district=district,
-                quarter=period,
-                rule_set=rule_set_for(district=district, quarter=period),
-            )
+        if not ScoreEntry.objects.filter(
+            district=district, year=period.year, quarter=period.number
+        ).exists():
+            with transaction.atomic():
+                ledger_rebuild(
+                    district=district,
+                    quarter=period,
+                    rule_set=rule_set_for(district=district, quarter=period),
+                )
         maintain_scoring_tables()
     log("recompute: warm-up run")
     warm_s, snapshot = timed(recompute)
@@ -907,22 +942,26 @@ def measure_export(snapshot_id: int, args: argparse.Namespace) -> dict[str, Any]
     rows = RankingRow.objects.filter(snapshot_id=snapshot_id).count()
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         real_path, floor_path = Path(tmp) / "report.xlsx", Path(tmp) / "floor.xlsx"
-        log("export: warm-up run")
-        run_child("real", snapshot_id, real_path)
-        shapes = sheet_shapes(real_path)
-        log(f"report sheets (rows, columns): {shapes}")
+        # Each run is a fresh process; the recompute has just read the same rows, so
+        # there is no separate warm-up. The report's first run gives the sheet shapes.
         real, floor = [], []
+        shapes: list[tuple[int, int]] = []
         for n in range(args.repeat):
             real.append(run_child("real", snapshot_id, real_path))
+            if not shapes:
+                shapes = sheet_shapes(real_path)
+                log(f"report sheets (rows, columns): {shapes}")
             floor.append(run_child("floor", snapshot_id, floor_path, shapes=shapes))
             log(
                 f"export {n + 1}/{args.repeat}: report {real[-1]['s']:.3f} s, "
                 f"floor {floor[-1]['s']:.3f} s"
             )
-        real_trace = run_child("real", snapshot_id, real_path, trace=True)
-        floor_trace = run_child("floor", snapshot_id, floor_path, trace=True, shapes=shapes)
         if sheet_shapes(floor_path) != shapes:
             raise SystemExit(f"floor workbook shape {sheet_shapes(floor_path)} != {shapes}")
+        # tracemalloc slows pure-Python code several times over: one untimed run, of the
+        # report only.
+        log("export: the report once more under tracemalloc")
+        real_trace = run_child("real", snapshot_id, real_path, trace=True)
 
     def median(runs: list[dict[str, Any]], key: str) -> float:
         return float(statistics.median(r[key] for r in runs))
@@ -940,7 +979,6 @@ def measure_export(snapshot_id: int, args: argparse.Namespace) -> dict[str, Any]
         "export_peak_mb": round(real_trace["tracemalloc_peak_mb"], 1),
         "export_rss_delta_mb": round(max(r["rss_delta_mb"] for r in real), 1),
         "export_rss_peak_mb": round(max(r["rss_peak_mb"] for r in real), 1),
-        "export_floor_peak_mb": round(floor_trace["tracemalloc_peak_mb"], 1),
         "export_floor_rss_delta_mb": round(max(r["rss_delta_mb"] for r in floor), 1),
         "export_file_mb": round(real[-1]["bytes"] / MB, 2),
         "export_traced_s": round(real_trace["s"], 3),
@@ -990,6 +1028,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="EXPLAIN ANALYZE the N slowest writes of a recompute (rolled back)",
     )
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument(
+        "--reuse", metavar="CODE", help="measure a district kept by an earlier --keep run"
+    )
     parser.add_argument(
         "--no-analyze",
         dest="analyze",
@@ -1049,7 +1090,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         version = sqlite3.sqlite_version
     rss_start = max_rss_mb()
-    bench = build(args)
+    bench = reuse(args) if args.reuse else build(args)
     result: dict[str, Any] = {
         "database": vendor,
         "database_version": version,
@@ -1092,7 +1133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "export_rss_delta_mb": exported["export_rss_delta_mb"],
             }
         )
-    result["build_s"] = round(bench.build_s, 1)
+    result["build_s"] = round(bench.build_s, 1) if not args.reuse else None
     result["build_rss_mb"] = round(max_rss_mb() - rss_start, 1)
     result["detail"] = {
         **{k: v for k, v in recompute.items() if k not in result},
