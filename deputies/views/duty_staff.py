@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congress.http import redirect_next
 from congress.models import StreetCommittee
 from congress.permissions import scope_of
 
@@ -72,10 +72,7 @@ def duty_review_queue(request: HttpRequest) -> HttpResponse:
                 raise Http404
             count = duty_records_approve(records=reviewable, reviewer=request.user)
             messages.success(request, _("%(n)d records approved.") % {"n": count})
-        nxt = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-            return redirect(nxt)
-        return redirect("deputies:duty_review")
+        return redirect_next(request, "deputies:duty_review")
     form, queryset = _filtered(request, "queue")
     queryset = queryset.order_by("date", "id")
     page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -110,10 +107,7 @@ def duty_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Returned to %(name)s with your reason.") % {"name": record.deputy}
             )
-    nxt = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return redirect(nxt)
-    return redirect("deputies:duty_review")
+    return redirect_next(request, "deputies:duty_review")
 
 
 @login_required

@@ -12,10 +12,10 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congress.http import redirect_next
 from congress.models import District
 from congress.periods import Quarter
 from congress.permissions import scope_of
@@ -310,10 +310,7 @@ def leave_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             (_("Leave approved for %(name)s.") if approve else _("Leave refused for %(name)s."))
             % {"name": attendance.deputy},
         )
-    nxt = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return redirect(nxt)
-    return redirect("liaison_stations:activity_detail", pk=attendance.activity_id)
+    return redirect_next(request, "liaison_stations:activity_detail", pk=attendance.activity_id)
 
 
 @login_required
