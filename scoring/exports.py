@@ -1,8 +1,8 @@
 """The quarterly performance-points report (履职积分通报) as an Excel workbook.
 
-Written with openpyxl in write-only mode: rows stream from ``.iterator()`` querysets and
-the per-indicator breakdown is pivoted one chunk of deputies at a time, so memory stays
-flat however many deputies a district has. Every number is a numeric cell.
+Written with openpyxl in write-only mode: rows, each with its per-indicator breakdown,
+stream from ``.iterator()`` querysets, so memory stays flat however many deputies a
+district has. Every number is a numeric cell.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from itertools import islice
 from typing import IO, Any
 
 from django.utils import timezone, translation
@@ -30,7 +28,6 @@ from congress.periods import Quarter
 from deputies.models import Deputy
 
 from .models import (
-    RankingBreakdown,
     RankingRow,
     RankingSnapshot,
     Rule,
@@ -66,8 +63,8 @@ def quarterly_report_write(
     try:
         with translation.override(language):
             _fill(wb, snapshot)
-        # A recompute deletes the live snapshot (and its rows) and makes a new one; rows
-        # read before and after that commit would not belong together.
+        # A superseded live snapshot is purged after a grace period; rows read before and
+        # after that would not belong together.
         if not RankingSnapshot.objects.filter(pk=snapshot.pk).exists():
             raise SnapshotGone(f"ranking snapshot {snapshot.pk} no longer exists")
     except BaseException:
@@ -166,12 +163,7 @@ def _indicator_columns(snapshot: RankingSnapshot) -> list[tuple[str, str]]:
     keys = set(
         Rule.objects.filter(rule_set_id=snapshot.rule_set_id).values_list("indicator", flat=True)
     )
-    keys |= set(
-        RankingBreakdown.objects.filter(snapshot=snapshot)
-        .values_list("indicator", flat=True)
-        .distinct()
-        .order_by()
-    )
+    keys |= _breakdown_keys(snapshot)
     keys.discard(Indicator.ADJUSTMENT)
     known = [(str(i.value), str(i.label)) for i in Indicator if i.value in keys]
     unknown = sorted(keys - {i.value for i in Indicator})
@@ -182,10 +174,21 @@ def _indicator_columns(snapshot: RankingSnapshot) -> list[tuple[str, str]]:
     ]
 
 
-def _chunks(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+def _breakdown_keys(snapshot: RankingSnapshot) -> set[str]:
+    """Every indicator any row of the snapshot holds points for."""
+    from django.db import connection
+
+    table = RankingRow._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = f"SELECT DISTINCT jsonb_object_keys(breakdown) FROM {table} WHERE snapshot_id = %s"
+    else:
+        sql = (
+            f"SELECT DISTINCT j.key FROM {table}, json_each({table}.breakdown) j "
+            f"WHERE {table}.snapshot_id = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [snapshot.pk])
+        return {key for (key,) in cursor.fetchall()}
 
 
 def _width(label: str, *, minimum: int = 8, maximum: int = 24) -> float:
@@ -233,6 +236,10 @@ def _score(ws: WriteOnlyWorksheet, value: Decimal | None) -> WriteOnlyCell | Non
     return cell
 
 
+def _points(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
 def _filter(ws: WriteOnlyWorksheet, *, columns: int, first_row: int, data_rows: int) -> None:
     ws.auto_filter.ref = f"A{first_row}:{get_column_letter(columns)}{first_row + data_rows}"
 
@@ -273,7 +280,6 @@ def _ranking_sheet(
     stream = (
         rows.order_by("rank", "name_pinyin", "name", "id")
         .values_list(
-            "deputy_id",
             "rank",
             "name",
             "level",
@@ -282,33 +288,26 @@ def _ranking_sheet(
             "ytd_total",
             "stars",
             "is_top",
+            "breakdown",
         )
         .iterator(chunk_size=CHUNK_SIZE)
     )
     written = 0
-    for chunk in _chunks(stream, CHUNK_SIZE):
-        points: dict[int, dict[str, Decimal]] = {}
-        breakdown = RankingBreakdown.objects.filter(
-            snapshot=snapshot, deputy_id__in=[row[0] for row in chunk]
-        ).values_list("deputy_id", "indicator", "points")
-        for deputy_id, indicator, value in breakdown:
-            points.setdefault(deputy_id, {})[indicator] = value
-        for deputy_id, rank, person, level, street, total, ytd, stars, is_top in chunk:
-            mine = points.get(deputy_id, {})
-            line: list[Any] = [
-                rank,
-                person,
-                levels.get(level, level),
-                street,
-                _score(ws, total),
-                *[_score(ws, mine.get(key)) for key, _label in indicators],
-                _score(ws, ytd),
-                stars,
-            ]
-            if top_column:
-                line.append(yes if is_top else None)
-            ws.append(line)
-            written += 1
+    for rank, person, level, street, total, ytd, stars, is_top, mine in stream:
+        line: list[Any] = [
+            rank,
+            person,
+            levels.get(level, level),
+            street,
+            _score(ws, total),
+            *[_score(ws, _points(mine.get(key))) for key, _label in indicators],
+            _score(ws, ytd),
+            stars,
+        ]
+        if top_column:
+            line.append(yes if is_top else None)
+        ws.append(line)
+        written += 1
     _filter(ws, columns=len(labels), first_row=HEADER_ROW, data_rows=written)
 
 

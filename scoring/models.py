@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +17,15 @@ from simple_history.models import HistoricalRecords
 from congress.indicators import Indicator
 from congress.models import District, StreetCommittee, TimeStampedModel
 from deputies.models import Deputy
+
+
+class DecimalDecoder(json.JSONDecoder):
+    """Points in JSON come back as exact decimals, never floats."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("parse_float", Decimal)
+        kwargs.setdefault("parse_int", Decimal)
+        super().__init__(*args, **kwargs)
 
 
 class RuleSetQuerySet(models.QuerySet["RuleSet"]):
@@ -123,44 +134,6 @@ class Rule(models.Model):
         return f"{self.get_indicator_display()}: {self.points}"
 
 
-class ScoreEntry(models.Model):
-    """One line of the ledger: so many points for a deputy, from a named source."""
-
-    class Source(models.TextChoices):
-        DUTY_RECORD = "duty_record", _("Duty record")
-        ATTENDANCE = "attendance", _("Attendance")
-        PROPOSAL = "proposal", _("Proposal")
-        OPINION = "opinion", _("Opinion")
-        ADJUSTMENT = "adjustment", _("Adjustment")
-
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
-    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="score_entries")
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
-    date = models.DateField()
-    indicator = models.CharField(max_length=40, choices=Indicator.choices)
-    points = models.DecimalField(max_digits=8, decimal_places=2)
-    source_type = models.CharField(max_length=20, choices=Source.choices)
-    source_id = models.BigIntegerField()
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        verbose_name = _("score entry")
-        verbose_name_plural = _("score entries")
-        indexes = [
-            models.Index(fields=["district", "year", "quarter", "deputy"]),
-            models.Index(fields=["deputy", "year"]),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source_type", "source_id", "indicator"], name="score_entry_unique_source"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.deputy_id} {self.date} {self.indicator} {self.points}"
-
-
 class ScoreAdjustment(TimeStampedModel):
     """A manual plus or minus by district staff, always with a reason."""
 
@@ -211,9 +184,16 @@ class DirtyPeriod(models.Model):
 
 
 class RankingSnapshot(models.Model):
+    """A quarter's ranking. One ``live`` snapshot per quarter follows the data; a recompute
+    makes a new one and marks the previous one ``superseded`` in the same transaction, so
+    a page that looked the live one up a moment earlier still reads whole, consistent rows
+    (superseded snapshots are purged after a grace period). ``published`` ones are the
+    frozen versions of the report (通报)."""
+
     class Status(models.TextChoices):
         LIVE = "live", _("Live")
         PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -222,6 +202,7 @@ class RankingSnapshot(models.Model):
     version = models.PositiveIntegerField(default=0, help_text=_("0 for the live snapshot."))
     rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
     computed_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -239,8 +220,9 @@ class RankingSnapshot(models.Model):
         ordering = ["-year", "-quarter", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "year", "quarter", "status", "version"],
-                name="snapshot_unique_version",
+                fields=["district", "year", "quarter", "version"],
+                condition=Q(status="published"),
+                name="snapshot_unique_published_version",
             ),
             models.UniqueConstraint(
                 fields=["district", "year", "quarter"],
@@ -254,10 +236,14 @@ class RankingSnapshot(models.Model):
 
 
 class RankingRow(models.Model):
-    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="rows")
+    # Rows are always read within one snapshot: the composite indexes below serve that,
+    # and single-column indexes on snapshot and street would only slow the recompute.
+    snapshot = models.ForeignKey(
+        RankingSnapshot, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="+")
     street_committee = models.ForeignKey(
-        StreetCommittee, on_delete=models.PROTECT, null=True, related_name="+"
+        StreetCommittee, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
     )
     name = models.CharField(max_length=50)
     name_pinyin = models.CharField(max_length=200)
@@ -267,6 +253,10 @@ class RankingRow(models.Model):
     rank = models.PositiveIntegerField()
     is_top = models.BooleanField(default=False)
     stars = models.PositiveSmallIntegerField(default=0)
+    # The capped points per indicator, {"weekly_visit": 39, ...}: the report's columns.
+    # Kept on the row (not one row per indicator) so a province-wide recompute writes one
+    # row per deputy; they always sum to ``total``, computed in the same statement.
+    breakdown = models.JSONField(default=dict, decoder=DecimalDecoder)
 
     class Meta:
         ordering = ["rank", "name_pinyin"]
@@ -277,25 +267,6 @@ class RankingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.name} {self.total}"
-
-
-class RankingBreakdown(models.Model):
-    """The capped points of one indicator in a ranking row (the columns of the report)."""
-
-    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="+")
-    deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="+")
-    indicator = models.CharField(max_length=40, choices=Indicator.choices)
-    points = models.DecimalField(max_digits=9, decimal_places=2)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["snapshot", "deputy", "indicator"], name="breakdown_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.deputy_id} {self.indicator} {self.points}"
 
 
 class StreetAverage(models.Model):
@@ -324,13 +295,11 @@ def period_of(day: dt.date) -> tuple[int, int]:
 
 __all__ = [
     "DirtyPeriod",
-    "RankingBreakdown",
     "RankingRow",
     "RankingSnapshot",
     "Rule",
     "RuleSet",
     "ScoreAdjustment",
-    "ScoreEntry",
     "StreetAverage",
     "period_of",
 ]

@@ -1,8 +1,7 @@
-"""Reads of rankings and the ledger for pages and exports; fixed query counts."""
+"""Reads of rankings for pages and exports; fixed query counts."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,9 @@ from congress.indicators import Indicator
 from congress.models import District
 from congress.periods import Quarter
 
-from .models import RankingBreakdown, RankingRow, RankingSnapshot, Rule, ScoreEntry
+from .models import RankingRow, RankingSnapshot, Rule
+
+TWO_PLACES = Decimal("0.01")
 
 
 def live_snapshot(*, district: District, quarter: Quarter) -> RankingSnapshot | None:
@@ -53,15 +54,12 @@ def indicator_columns(snapshot: RankingSnapshot) -> list[tuple[str, str]]:
     ]
 
 
-def breakdown_for(
-    snapshot: RankingSnapshot, deputy_ids: list[int]
-) -> dict[int, dict[str, Decimal]]:
-    out: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for deputy_id, indicator, points in RankingBreakdown.objects.filter(
-        snapshot=snapshot, deputy_id__in=deputy_ids
-    ).values_list("deputy_id", "indicator", "points"):
-        out[deputy_id][indicator] = points
-    return out
+def breakdown_cells(row: RankingRow, columns: list[tuple[str, str]]) -> list[Decimal | None]:
+    """A row's capped points in the order of ``columns`` (None where it has none)."""
+    return [
+        Decimal(row.breakdown[key]).quantize(TWO_PLACES) if key in row.breakdown else None
+        for key, _label in columns
+    ]
 
 
 def ranking_changes(
@@ -87,12 +85,6 @@ def ranking_changes(
         row["rank_delta"] = (row["old_rank"] - row["rank"]) if row["old_rank"] else None
         changes.append(row)
     return changes
-
-
-def ledger_for(*, deputy_id: int, quarter: Quarter) -> QuerySet[ScoreEntry]:
-    return ScoreEntry.objects.filter(
-        deputy_id=deputy_id, year=quarter.year, quarter=quarter.number
-    ).order_by("date", "indicator", "source_id")
 
 
 def distribution(snapshot: RankingSnapshot, buckets: int = 10) -> dict[str, list[Any]]:

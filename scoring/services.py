@@ -1,5 +1,5 @@
-"""Writes of the scoring app: the ledger rebuild, the ranking recompute, publishing,
-adjustments and the dirty marks that trigger recomputes."""
+"""Writes of the scoring app: the ranking recompute, publishing, adjustments and the dirty
+marks that trigger recomputes."""
 
 from __future__ import annotations
 
@@ -20,17 +20,15 @@ from django.utils.translation import gettext as _
 
 from congress.models import District
 from congress.periods import Quarter
-from deputies.models import Deputy, DeputyQuerySet
+from deputies.models import Deputy, DeputyQuerySet, StreetMembership
 
-from .calculators import COLUMNS, REGISTRY, Context
+from .ledger import per_indicator_sql
 from .models import (
     DirtyPeriod,
-    RankingBreakdown,
     RankingRow,
     RankingSnapshot,
     RuleSet,
     ScoreAdjustment,
-    ScoreEntry,
     StreetAverage,
 )
 
@@ -63,27 +61,6 @@ def _single_flight(district_id: int, quarter: Quarter) -> Iterator[None]:
     yield
 
 
-def ledger_rebuild(*, district: District, quarter: Quarter, rule_set: RuleSet) -> int:
-    """Replace the quarter's ledger with what the sources say now. Set-based: one
-    ``INSERT ... SELECT`` per registered calculator. Returns the number of entries."""
-    ScoreEntry.objects.filter(district=district, year=quarter.year, quarter=quarter.number).delete()
-    ctx = Context(district=district, quarter=quarter, rule_set=rule_set)
-    table = ScoreEntry._meta.db_table
-    with connection.cursor() as cursor:
-        for calculator in REGISTRY.values():
-            select_sql, params = calculator(ctx).query.sql_with_params()
-            cursor.execute(
-                f"INSERT INTO {table} (district_id, year, quarter, rule_set_id, deputy_id, date, "
-                "indicator, points, source_type, source_id) "
-                f"SELECT %s, %s, %s, %s, {', '.join(f'src.{c}' for c in COLUMNS)} "
-                f"FROM ({select_sql}) src",
-                [district.pk, quarter.year, quarter.number, rule_set.pk, *params],
-            )
-    return ScoreEntry.objects.filter(
-        district=district, year=quarter.year, quarter=quarter.number
-    ).count()
-
-
 def ranked_population(*, district: District, quarter: Quarter, rule_set: RuleSet) -> DeputyQuerySet:
     """Deputies of the ranked levels in office on at least one day of the quarter."""
     return Deputy.objects.filter(
@@ -91,53 +68,33 @@ def ranked_population(*, district: District, quarter: Quarter, rule_set: RuleSet
     ).active_between(quarter.start, quarter.end)
 
 
-_CAPPED_SQL = """
-    SELECT p.deputy_id AS deputy_id, p.indicator AS indicator,
-           (CASE WHEN r.cap_per_quarter IS NOT NULL AND p.pos > r.cap_per_quarter
-                 THEN r.cap_per_quarter ELSE p.pos END) + p.neg AS pts
-    FROM (
-        SELECT e.deputy_id, e.indicator,
-               SUM(CASE WHEN e.points > 0 THEN e.points ELSE 0 END) AS pos,
-               SUM(CASE WHEN e.points < 0 THEN e.points ELSE 0 END) AS neg
-        FROM {entry} e
-        WHERE e.district_id = %s AND e.year = %s AND e.quarter = %s
-        GROUP BY e.deputy_id, e.indicator
-    ) p
-    LEFT JOIN {rule} r ON r.rule_set_id = %s AND r.indicator = p.indicator
-"""
-
-
-def _capped(district: District, quarter: Quarter, rule_set: RuleSet) -> tuple[str, list[Any]]:
-    from .models import Rule
-
-    sql = _CAPPED_SQL.format(entry=ScoreEntry._meta.db_table, rule=Rule._meta.db_table)
-    return sql, [district.pk, quarter.year, quarter.number, rule_set.pk]
+def _json_breakdown_sql() -> tuple[str, str]:
+    """The aggregate that builds the breakdown object, and the empty object, per vendor."""
+    if connection.vendor == "postgresql":
+        return "jsonb_object_agg(c.indicator, c.pts)", "'{}'::jsonb"
+    return "json_group_object(c.indicator, c.pts)", "'{}'"
 
 
 def _snapshot_rank(
     snapshot: RankingSnapshot, *, district: District, quarter: Quarter, rule_set: RuleSet
 ) -> None:
-    """Fill a snapshot's rows, breakdown and street averages from the quarter's ledger."""
+    """Fill a snapshot's rows and street averages straight from the sources.
+
+    One statement ranks the whole population: the calculators' entries aggregated per
+    deputy and indicator (caps applied), summed per deputy with the breakdown beside the
+    total, competition-ranked, with the street, year to date, top flag and stars.
+    """
     population = ranked_population(district=district, quarter=quarter, rule_set=rule_set)
-    pop_sql, pop_params = population.values("id").query.sql_with_params()
-    capped_sql, capped_params = _capped(district, quarter, rule_set)
     n = population.count()
     k = math.ceil(Decimal(rule_set.top_fraction) * n) if n else 0
     snapshot.population, snapshot.top_k = n, k
     snapshot.save(update_fields=["population", "top_k"])
 
-    # Breakdown: one row per deputy and indicator, capped.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {RankingBreakdown._meta.db_table} (snapshot_id, deputy_id, indicator, "
-            f"points) SELECT %s, c.deputy_id, c.indicator, c.pts FROM ({capped_sql}) c "
-            f"WHERE c.deputy_id IN ({pop_sql})",
-            [snapshot.pk, *capped_params, *pop_params],
-        )
-
-    # Year to date: the live totals of the earlier quarters of the year, plus this one.
-    earlier = RankingRow._meta.db_table
-    snap = RankingSnapshot._meta.db_table
+    pop_sql, pop_params = (
+        population.order_by().values("id", "name", "name_pinyin", "level").query.sql_with_params()
+    )
+    per_sql, per_params = per_indicator_sql(district=district, quarter=quarter, rule_set=rule_set)
+    json_agg, empty_json = _json_breakdown_sql()
     stars = (
         " + ".join(
             "(CASE WHEN t.total + COALESCE(y.ytd, 0) >= %s THEN 1 ELSE 0 END)"
@@ -147,32 +104,32 @@ def _snapshot_rank(
     )
     # Plain numbers: SQLite compares a Decimal parameter as text.
     star_params = [float(t) for t in rule_set.star_thresholds]
-    deputy = Deputy._meta.db_table
-    membership = "deputies_streetmembership"
+    rows = RankingRow._meta.db_table
+    snap = RankingSnapshot._meta.db_table
+    membership = StreetMembership._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {RankingRow._meta.db_table}
+            INSERT INTO {rows}
                 (snapshot_id, deputy_id, street_committee_id, name, name_pinyin, level,
-                 total, ytd_total, rank, is_top, stars)
+                 total, ytd_total, rank, is_top, stars, breakdown)
             SELECT %s, t.id, t.street_id, t.name, t.name_pinyin, t.level,
                    t.total, t.total + COALESCE(y.ytd, 0), t.rnk,
                    CASE WHEN t.rnk <= %s AND t.total > 0 THEN 1 ELSE 0 END = 1,
-                   {stars}
+                   {stars}, COALESCE(t.breakdown, {empty_json})
             FROM (
                 SELECT d.id, d.name, d.name_pinyin, d.level,
                        (SELECT m.street_committee_id FROM {membership} m
                          WHERE m.deputy_id = d.id AND m.start_date <= %s
                          ORDER BY m.start_date DESC LIMIT 1) AS street_id,
-                       COALESCE(s.total, 0) AS total,
+                       COALESCE(s.total, 0) AS total, s.breakdown,
                        RANK() OVER (ORDER BY COALESCE(s.total, 0) DESC) AS rnk
-                FROM {deputy} d
-                LEFT JOIN (SELECT c.deputy_id, SUM(c.pts) AS total FROM ({capped_sql}) c
-                           GROUP BY c.deputy_id) s ON s.deputy_id = d.id
-                WHERE d.id IN ({pop_sql})
+                FROM ({pop_sql}) d
+                LEFT JOIN (SELECT c.deputy_id, SUM(c.pts) AS total, {json_agg} AS breakdown
+                           FROM ({per_sql}) c GROUP BY c.deputy_id) s ON s.deputy_id = d.id
             ) t
             LEFT JOIN (
-                SELECT r.deputy_id, SUM(r.total) AS ytd FROM {earlier} r
+                SELECT r.deputy_id, SUM(r.total) AS ytd FROM {rows} r
                 JOIN {snap} sn ON sn.id = r.snapshot_id
                 WHERE sn.district_id = %s AND sn.status = 'live' AND sn.year = %s
                   AND sn.quarter < %s
@@ -184,8 +141,8 @@ def _snapshot_rank(
                 k,
                 *star_params,
                 quarter.end,
-                *capped_params,
                 *pop_params,
+                *per_params,
                 district.pk,
                 quarter.year,
                 quarter.number,
@@ -197,6 +154,7 @@ def _snapshot_rank(
         RankingRow.objects.filter(snapshot=snapshot, street_committee__isnull=False)
         .values("street_committee_id")
         .annotate(n=Count("id"), total=Sum("total"), top=Count("id", filter=Q(is_top=True)))
+        .order_by()
     )
     averages = [
         StreetAverage(
@@ -221,7 +179,7 @@ def _snapshot_rank(
 def ranking_recompute(
     *, district: District, year: int, quarter: int, now: dt.datetime | None = None
 ) -> RankingSnapshot:
-    """Rebuild a quarter's ledger and its live ranking in one transaction.
+    """Rank a quarter from its sources as a new live snapshot, in one transaction.
 
     Idempotent (the same data gives the same rows) and single-flight per quarter. Readers
     see the previous live snapshot until this transaction commits, then the new one.
@@ -241,13 +199,14 @@ def ranking_recompute(
 
 def _recompute_one(district: District, period: Quarter, now: dt.datetime) -> RankingSnapshot:
     rule_set = rule_set_for(district=district, quarter=period)
-    ledger_rebuild(district=district, quarter=period, rule_set=rule_set)
+    # The previous live snapshot stays readable (superseded) for pages and exports that
+    # looked it up before this commit; ranking_snapshots_purge removes it later.
     RankingSnapshot.objects.filter(
         district=district,
         year=period.year,
         quarter=period.number,
         status=RankingSnapshot.Status.LIVE,
-    ).delete()
+    ).update(status=RankingSnapshot.Status.SUPERSEDED, superseded_at=now)
     snapshot = RankingSnapshot.objects.create(
         district=district,
         year=period.year,
@@ -305,9 +264,9 @@ def ranking_publish(*, district: District, year: int, quarter: int, by: Any) -> 
         "rank",
         "is_top",
         "stars",
+        "breakdown",
     ]
     _copy(RankingRow, live, published, fields)
-    _copy(RankingBreakdown, live, published, ["deputy_id", "indicator", "points"])
     _copy(
         StreetAverage,
         live,
@@ -326,6 +285,26 @@ def _copy(model: Any, source: RankingSnapshot, target: RankingSnapshot, fields: 
             "WHERE snapshot_id = %s",
             [target.pk, source.pk],
         )
+
+
+SUPERSEDED_GRACE = dt.timedelta(minutes=15)
+
+
+def ranking_snapshots_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete live snapshots superseded more than a grace period ago (long enough for any
+    page or export that started on one to finish). Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - SUPERSEDED_GRACE
+    stale = RankingSnapshot.objects.filter(
+        status=RankingSnapshot.Status.SUPERSEDED, superseded_at__lt=cutoff
+    )
+    count = 0
+    for pk in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            RankingRow.objects.filter(snapshot_id=pk).delete()
+            StreetAverage.objects.filter(snapshot_id=pk).delete()
+            RankingSnapshot.objects.filter(pk=pk).delete()
+        count += 1
+    return count
 
 
 # --- Dirty marks and the recompute trigger -------------------------------------------

@@ -5,21 +5,24 @@ from celery import shared_task
 def ranking_recompute_task(district_id: int, year: int, quarter: int) -> dict:
     from congress.models import District
 
-    from .services import dirty_periods_recompute, ranking_recompute
+    from .services import dirty_periods_recompute, ranking_recompute, ranking_snapshots_purge
 
     snapshot = ranking_recompute(
         district=District.objects.get(pk=district_id), year=year, quarter=quarter
     )
     # Catch up with anything else marked meanwhile (e.g. later quarters' year to date).
     dirty_periods_recompute()
+    ranking_snapshots_purge()
     return {"snapshot": snapshot.pk, "population": snapshot.population, "top_k": snapshot.top_k}
 
 
 @shared_task(name="scoring.tasks.dirty_periods_recompute", acks_late=True)
 def dirty_periods_recompute_task() -> int:
-    from .services import dirty_periods_recompute
+    from .services import dirty_periods_recompute, ranking_snapshots_purge
 
-    return dirty_periods_recompute()
+    done = dirty_periods_recompute()
+    ranking_snapshots_purge()
+    return done
 
 
 @shared_task(name="scoring.tasks.current_quarters_recompute", acks_late=True)
@@ -33,7 +36,7 @@ def current_quarters_recompute_task() -> int:
     from congress.models import District
     from congress.periods import Quarter
 
-    from .services import ranking_recompute
+    from .services import ranking_recompute, ranking_snapshots_purge
 
     today = timezone.localdate()
     periods = [Quarter.containing(today)]
@@ -44,4 +47,5 @@ def current_quarters_recompute_task() -> int:
         for period in periods:
             ranking_recompute(district=district, year=period.year, quarter=period.number)
             done += 1
+    ranking_snapshots_purge()
     return done

@@ -23,13 +23,14 @@ from congress.periods import Quarter
 from congress.permissions import scope_of
 from deputies.models import Deputy
 
+from .calculators import Source
 from .forms import AdjustmentForm
-from .models import RankingRow, RankingSnapshot, RuleSet, ScoreAdjustment, ScoreEntry, StreetAverage
+from .ledger import ScoreEntry, ledger_entries
+from .models import RankingRow, RankingSnapshot, RuleSet, ScoreAdjustment, StreetAverage
 from .selectors import (
-    breakdown_for,
+    breakdown_cells,
     distribution,
     indicator_columns,
-    ledger_for,
     live_snapshot,
     published_snapshots,
     ranking_changes,
@@ -128,9 +129,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
             },
         }
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    breakdown = breakdown_for(snapshot, [r.deputy_id for r in page.object_list]) if snapshot else {}
     for row in page.object_list:
-        row.cells = [breakdown.get(row.deputy_id, {}).get(key) for key, _label in columns]
+        row.cells = breakdown_cells(row, columns)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -225,18 +225,26 @@ def _deputy_points_context(deputy: Deputy, quarter: Quarter) -> dict[str, Any]:
         .first()
     )
     row = RankingRow.objects.filter(snapshot=snapshot, deputy=deputy).first() if snapshot else None
-    entries = list(ledger_for(deputy_id=deputy.pk, quarter=quarter))
+    entries = (
+        ledger_entries(
+            district=deputy.district,
+            quarter=quarter,
+            rule_set=snapshot.rule_set,
+            deputy_id=deputy.pk,
+        )
+        if snapshot
+        else []
+    )
     columns = indicator_columns(snapshot) if snapshot else []
-    breakdown = breakdown_for(snapshot, [deputy.pk]).get(deputy.pk, {}) if snapshot else {}
+    earned_cells = breakdown_cells(row, columns) if row else [None] * len(columns)
     caps = {r.indicator: r for r in snapshot.rule_set.rules.all()} if snapshot else {}
     raw: dict[str, Any] = {}
     for e in entries:
         raw[e.indicator] = raw.get(e.indicator, 0) + e.points
     lines = []
-    for key, label in columns:
+    for (key, label), earned in zip(columns, earned_cells, strict=True):
         rule = caps.get(key)
         cap = rule.cap_per_quarter if rule else None
-        earned = breakdown.get(key)
         lines.append(
             {
                 "key": key,
@@ -252,33 +260,32 @@ def _deputy_points_context(deputy: Deputy, quarter: Quarter) -> dict[str, Any]:
 
     activity_of = dict(
         Attendance.objects.filter(
-            pk__in=[e.source_id for e in entries if e.source_type == ScoreEntry.Source.ATTENDANCE]
+            pk__in=[e.source_id for e in entries if e.source_type == Source.ATTENDANCE]
         ).values_list("pk", "activity_id")
     )
-    for e in entries:
-        e.link = _source_link(e, activity_of)  # type: ignore[attr-defined]
+    links = [_source_link(e, activity_of) for e in entries]
     return {
         "deputy": deputy,
         "quarter": quarter,
         "snapshot": snapshot,
         "row": row,
-        "entries": entries,
+        "entries": list(zip(entries, links, strict=True)),
         "lines": lines,
         "quarters": _recent_quarters(),
     }
 
 
 def _source_link(entry: ScoreEntry, activity_of: dict[int, int]) -> str | None:
-    if entry.source_type == ScoreEntry.Source.ATTENDANCE:
+    if entry.source_type == Source.ATTENDANCE:
         activity_id = activity_of.get(entry.source_id)
         return (
             reverse("liaison_stations:activity_detail", args=[activity_id]) if activity_id else None
         )
-    if entry.source_type == ScoreEntry.Source.ADJUSTMENT:
+    if entry.source_type == Source.ADJUSTMENT:
         return reverse("scoring:adjustments")
-    if entry.source_type == ScoreEntry.Source.OPINION:
+    if entry.source_type == Source.OPINION:
         return reverse("liaison_stations:opinion_detail", args=[entry.source_id])
-    if entry.source_type == ScoreEntry.Source.DUTY_RECORD:
+    if entry.source_type == Source.DUTY_RECORD:
         day = entry.date.isoformat()
         return (
             f"{reverse('deputies:duty_list')}?deputy={entry.deputy_id}"

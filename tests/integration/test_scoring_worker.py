@@ -12,7 +12,7 @@ from congress.celery import app
 from congress.periods import Quarter
 from deputies.models import DutyRecord, DutyType
 from deputies.services import duty_record_submit, duty_records_approve
-from scoring.models import DirtyPeriod, RankingRow, RankingSnapshot, ScoreEntry
+from scoring.models import DirtyPeriod, RankingRow, RankingSnapshot
 from scoring.tasks import dirty_periods_recompute_task, ranking_recompute_task
 from tests.factories import make_deputy
 
@@ -57,7 +57,8 @@ def test_recompute_task_on_a_worker(world, worker_queue):
     snapshot = RankingSnapshot.objects.get(pk=result["snapshot"])
     assert snapshot.status == "live"
     assert RankingRow.objects.filter(snapshot=snapshot).count() == snapshot.population
-    assert ScoreEntry.objects.filter(district=world.district).count() == 30
+    totals = RankingRow.objects.filter(snapshot=snapshot).values_list("total", flat=True)
+    assert sum(totals) == 30 * 2  # thirty trainings at 2 points
 
 
 def test_two_concurrent_recomputes_leave_one_consistent_snapshot(world, worker_queue_two):
@@ -74,7 +75,10 @@ def test_two_concurrent_recomputes_leave_one_consistent_snapshot(world, worker_q
     assert live.get().pk == max(r["snapshot"] for r in results)
     snapshot = live.get()
     assert RankingRow.objects.filter(snapshot=snapshot).count() == snapshot.population
-    assert ScoreEntry.objects.filter(district=world.district).count() == 60
+    # The run that lost the race left a superseded snapshot, whole and still readable.
+    older = RankingSnapshot.objects.get(pk=min(r["snapshot"] for r in results))
+    assert older.status == "superseded"
+    assert RankingRow.objects.filter(snapshot=older).count() == older.population
     totals = dict(RankingRow.objects.filter(snapshot=snapshot).values_list("deputy_id", "total"))
     assert sum(totals.values()) == 60 * 2
 

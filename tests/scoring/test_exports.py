@@ -21,8 +21,13 @@ from deputies.models import Deputy, DutyType
 from deputies.services import duty_record_submit, duty_records_approve
 from scoring import exports
 from scoring.exports import SnapshotGone, quarterly_report_filename, quarterly_report_write
-from scoring.models import RankingBreakdown, RankingRow, RankingSnapshot, Rule, StreetAverage
-from scoring.services import ranking_publish, ranking_recompute, score_adjustment_create
+from scoring.models import RankingRow, RankingSnapshot, Rule, StreetAverage
+from scoring.services import (
+    ranking_publish,
+    ranking_recompute,
+    ranking_snapshots_purge,
+    score_adjustment_create,
+)
 from tests.factories import StreetCommitteeFactory, make_deputy
 
 pytestmark = pytest.mark.django_db
@@ -105,17 +110,12 @@ def _num(value: Decimal | None) -> float | None:
 def _expected_rows(snapshot: RankingSnapshot, *, top_only: bool) -> list[tuple[Any, ...]]:
     """What sheets 1 and 3 must hold, straight from the database."""
     indicators = _indicator_keys(snapshot)
-    breakdown: dict[int, dict[str, Decimal]] = {}
-    for deputy_id, indicator, points in RankingBreakdown.objects.filter(
-        snapshot=snapshot
-    ).values_list("deputy_id", "indicator", "points"):
-        breakdown.setdefault(deputy_id, {})[indicator] = points
     rows = RankingRow.objects.filter(snapshot=snapshot).select_related("street_committee")
     if top_only:
         rows = rows.filter(is_top=True)
     expected = []
     for r in rows.order_by("rank", "name_pinyin", "name", "id"):
-        mine = breakdown.get(r.deputy_id, {})
+        mine = r.breakdown
         line = (
             r.rank,
             r.name,
@@ -350,9 +350,23 @@ def test_the_command_errors_clearly(world, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_a_replaced_live_snapshot_is_not_written(world, data):
+def test_a_superseded_snapshot_exports_whole_until_it_is_purged(world, data):
     first = _recompute(world)
-    _recompute(world)  # deletes the first live snapshot and its rows
+    before = io.BytesIO()
+    quarterly_report_write(first, before, language="en")
+    _recompute(world)  # a new live snapshot; the first one is superseded, not deleted
+    first.refresh_from_db()
+    assert first.status == RankingSnapshot.Status.SUPERSEDED
+    after = io.BytesIO()
+    quarterly_report_write(first, after, language="en")
+    before.seek(0)
+    after.seek(0)
+    assert _values(after, SHEETS[2])[2:] == _values(before, SHEETS[2])[2:]
+
+    assert ranking_snapshots_purge() == 0  # within the grace period
+    later = first.superseded_at + dt.timedelta(minutes=16)
+    assert ranking_snapshots_purge(now=later) == 1
+    assert not RankingRow.objects.filter(snapshot_id=first.pk).exists()
     temporary = set(ALL_TEMP_FILES)
     with pytest.raises(SnapshotGone):
         quarterly_report_write(first, io.BytesIO(), language="en")

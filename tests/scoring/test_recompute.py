@@ -14,7 +14,8 @@ from deputies.models import DutyRecord, DutyType
 from deputies.services import duty_record_submit, duty_records_approve
 from liaison_stations.models import Activity, Attendance
 from liaison_stations.services import activity_close, activity_create, station_save
-from scoring.models import DirtyPeriod, RankingRow, RankingSnapshot, ScoreEntry, StreetAverage
+from scoring.ledger import ScoreEntry, ledger_entries
+from scoring.models import DirtyPeriod, RankingRow, RankingSnapshot, StreetAverage
 from scoring.services import ranking_publish, ranking_recompute, score_adjustment_create
 from tests.factories import make_deputy
 
@@ -40,6 +41,13 @@ def _recompute(world) -> RankingSnapshot:
     return ranking_recompute(district=world.district, year=Q.year, quarter=Q.number)
 
 
+def _entries(world, deputy) -> list[ScoreEntry]:
+    snapshot = RankingSnapshot.objects.get(status="live", year=Q.year, quarter=Q.number)
+    return ledger_entries(
+        district=world.district, quarter=Q, rule_set=snapshot.rule_set, deputy_id=deputy.pk
+    )
+
+
 def _rows(snapshot) -> dict[str, RankingRow]:
     return {r.name: r for r in RankingRow.objects.filter(snapshot=snapshot)}
 
@@ -58,9 +66,11 @@ def test_approved_records_score_their_indicator_and_pending_do_not(world):
     assert rows["张三"].total == Decimal("7")
     assert rows["李四"].total == Decimal("0")
     assert rows["张三"].rank == 1 and rows["李四"].rank == 2
-    entries = ScoreEntry.objects.filter(deputy=world.deputy_a)
+    entries = _entries(world, world.deputy_a)
     assert {e.source_type for e in entries} == {"duty_record"}
-    assert all(e.rule_set_id == _recompute(world).rule_set_id for e in entries)
+    assert sorted(e.points for e in entries) == [Decimal("2.00"), Decimal("5.00")]
+    assert all(e.rule_set == _recompute(world).rule_set for e in entries)
+    assert rows["张三"].breakdown == {"training": 2, "report_to_voters": 5}
 
 
 def test_weekly_visit_cap_and_negative_absence(world):
@@ -104,10 +114,12 @@ def test_a_record_repeating_an_attended_activity_is_not_counted_twice(world):
     _approved(world.deputy_a, "weekly_visit", dt.date(2026, 4, 23))  # another week
     rows = _rows(_recompute(world))
     assert rows["张三"].total == Decimal("6")
-    assert set(ScoreEntry.objects.values_list("source_type", flat=True)) == {
-        "attendance",
-        "duty_record",
-    }
+    entries = _entries(world, world.deputy_a)
+    # The attendance and the other week's record score; the repeat is not in the ledger.
+    assert sorted((e.source_type, e.date.day) for e in entries) == [
+        ("attendance", 16),
+        ("duty_record", 23),
+    ]
 
 
 def test_top_fifteen_percent_includes_ties_and_needs_positive_totals(world):

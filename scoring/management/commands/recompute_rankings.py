@@ -4,12 +4,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from congress.models import District
-from scoring.models import RankingRow, ScoreEntry, StreetAverage
-from scoring.services import dirty_periods_recompute, ranking_recompute
+from scoring.models import RankingRow, StreetAverage
+from scoring.services import dirty_periods_recompute, ranking_recompute, ranking_snapshots_purge
 
 
 class Command(BaseCommand):
-    help = "Rebuild a quarter's points ledger and live ranking (the same service as the task)."
+    help = "Rank a quarter from its sources as the new live ranking (the task's service)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int)
@@ -22,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["dirty"]:
             self.stdout.write(f"Recomputed {dirty_periods_recompute()} dirty quarter(s).")
+            self._purge()
             return
         if not options["year"] or not options["quarter"]:
             raise CommandError("Give --year and --quarter (or --dirty).")
@@ -36,14 +37,17 @@ class Command(BaseCommand):
                 district=district, year=options["year"], quarter=options["quarter"]
             )
             elapsed = time.perf_counter() - started
-            entries = ScoreEntry.objects.filter(
-                district=district, year=options["year"], quarter=options["quarter"]
-            ).count()
             top = RankingRow.objects.filter(snapshot=snapshot, is_top=True).count()
             streets = StreetAverage.objects.filter(snapshot=snapshot).count()
             self.stdout.write(
                 f"{district.code} {district.name} {options['year']}Q{options['quarter']}: "
-                f"{entries} ledger entries, {snapshot.population} ranked deputies, "
+                f"{snapshot.population} ranked deputies, "
                 f"top 15% k={snapshot.top_k} ({top} deputies), {streets} streets, "
                 f"rule set {snapshot.rule_set}, {elapsed:.3f} s"
             )
+        self._purge()
+
+    def _purge(self) -> None:
+        purged = ranking_snapshots_purge()
+        if purged:
+            self.stdout.write(f"Purged {purged} superseded live snapshot(s).")
