@@ -43,6 +43,63 @@ def rule_set_for(*, district: District, quarter: Quarter) -> RuleSet:
     return rule_set
 
 
+def rule_set_is_frozen(rule_set: RuleSet) -> bool:
+    """Whether a published report (通报) was scored with this set: then it must not change."""
+    return RankingSnapshot.objects.filter(
+        rule_set=rule_set, status=RankingSnapshot.Status.PUBLISHED
+    ).exists()
+
+
+@transaction.atomic
+def rule_set_new_version(*, source: RuleSet, effective_from: dt.date) -> RuleSet:
+    """A copy of ``source`` and its rules as the next version of the same scope (one
+    district's or the default), in force from ``effective_from``."""
+    latest = RuleSet.objects.filter(district=source.district).aggregate(v=Max("version"))["v"] or 0
+    created = RuleSet(
+        district=source.district,
+        version=latest + 1,
+        name=source.name,
+        effective_from=effective_from,
+        top_fraction=source.top_fraction,
+        ranked_levels=list(source.ranked_levels),
+        star_thresholds=list(source.star_thresholds),
+        notes=_("Copied from version %(v)s.") % {"v": source.version},
+    )
+    created.full_clean()
+    created.save()
+    for rule in source.rules.all():
+        rule.pk = None
+        rule.rule_set = created
+        rule.save()
+    rule_sets_mark_dirty(rule_set=created)
+    return created
+
+
+def rule_sets_mark_dirty(*, rule_set: RuleSet) -> None:
+    """Mark stale every live quarter scored with ``rule_set`` or starting on or after its
+    ``effective_from`` in the districts it covers: either may now score differently."""
+    live = RankingSnapshot.objects.filter(status=RankingSnapshot.Status.LIVE)
+    used = live.filter(rule_set=rule_set)
+    covered = live.filter(
+        Q(year__gt=rule_set.effective_from.year)
+        | Q(
+            year=rule_set.effective_from.year,
+            quarter__gte=Quarter.containing(rule_set.effective_from).number,
+        )
+    )
+    if rule_set.district_id:
+        covered = covered.filter(district_id=rule_set.district_id)
+    now = timezone.now()
+    for district_id, year, quarter in set(used.values_list("district_id", "year", "quarter")) | set(
+        covered.values_list("district_id", "year", "quarter")
+    ):
+        DirtyPeriod.objects.update_or_create(
+            district_id=district_id, year=year, quarter=quarter, defaults={"marked_at": now}
+        )
+        period = Quarter(year, quarter)
+        transaction.on_commit(lambda d=district_id, p=period: _enqueue(d, p))
+
+
 @contextmanager
 def _single_flight(district_id: int, quarter: Quarter) -> Iterator[None]:
     """Hold a lock for one district's quarter for the rest of the transaction.

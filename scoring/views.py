@@ -94,6 +94,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         snapshot = next((v for v in versions if v.version == int(wanted)), live)
     rows: Any = RankingRow.objects.none()
     columns: list[tuple[str, str]] = []
+    levels: list[tuple[str, str]] = []
     averages: Any = []
     changes: list[dict[str, Any]] = []
     chart: dict[str, Any] = {}
@@ -105,6 +106,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
         street = request.GET.get("street")
         if street and street.isdigit():
             rows = rows.filter(street_committee_id=int(street))
+        level = request.GET.get("level")
+        if level in Deputy.Level.values:
+            rows = rows.filter(level=level)
         if request.GET.get("top"):
             rows = rows.filter(is_top=True)
         sort = {
@@ -114,6 +118,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
         }.get(request.GET.get("sort", ""), ("rank", "name_pinyin"))
         rows = rows.order_by(*sort)
         columns = indicator_columns(snapshot)
+        ranked = set(snapshot.rule_set.ranked_levels)
+        levels = [(v, str(label)) for v, label in Deputy.Level.choices if v in ranked]
         averages = list(
             StreetAverage.objects.filter(snapshot=snapshot)
             .select_related("street_committee")
@@ -145,6 +151,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "versions": versions,
             "page": page,
             "columns": columns,
+            "levels": levels,
             "averages": averages,
             "changes": changes,
             "chart": chart,

@@ -176,3 +176,21 @@ def test_downloaded_workbook_equals_the_ranking_page(client, world):
         assert in_file[name][0] == rank
         assert in_file[name][1] == total
         assert in_file[name][2] == cells
+
+
+def test_level_filter_appears_when_several_levels_are_ranked(client, world):
+    from scoring.models import RuleSet
+
+    rule_set = RuleSet.objects.in_force(district=world.district, on=timezone.localdate())
+    rule_set.ranked_levels = ["district", "street"]
+    rule_set.save()
+    make_deputy(street=world.street_a, level="street", name="王议政")
+    client.force_login(world.district_user)
+    url = reverse("scoring:ranking")
+    client.post(reverse("scoring:recompute"))
+    body = client.get(url).content.decode()
+    assert 'name="level"' in body and "王议政" in body and "张三" in body
+    only_street = client.get(f"{url}?level=street").content.decode()
+    assert "王议政" in only_street and "张三" not in only_street
+    # A level outside the vocabulary is ignored, not an error.
+    assert "张三" in client.get(f"{url}?level=bogus").content.decode()
