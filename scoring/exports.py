@@ -236,8 +236,25 @@ def _score(ws: WriteOnlyWorksheet, value: Decimal | None) -> WriteOnlyCell | Non
     return cell
 
 
-def _points(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+class _ScoreColumns:
+    """One styled cell per score column, refilled for every row: a write-only sheet writes a
+    row out as it is appended, so the cells can be reused, and the style is looked up once
+    per column instead of once per cell (most of a large report's cells are scores)."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, count: int) -> None:
+        self.cells = [WriteOnlyCell(ws) for _ in range(count)]
+        for cell in self.cells:
+            cell.number_format = SCORE_FORMAT
+
+    def fill(self, values: list[Decimal | None]) -> list[WriteOnlyCell | None]:
+        out: list[WriteOnlyCell | None] = []
+        for cell, value in zip(self.cells, values, strict=True):
+            if value is None:
+                out.append(None)
+            else:
+                cell.value = value
+                out.append(cell)
+        return out
 
 
 def _filter(ws: WriteOnlyWorksheet, *, columns: int, first_row: int, data_rows: int) -> None:
@@ -292,6 +309,8 @@ def _ranking_sheet(
         )
         .iterator(chunk_size=CHUNK_SIZE)
     )
+    keys = [key for key, _label in indicators]
+    scores = _ScoreColumns(ws, len(keys) + 2)
     written = 0
     for rank, person, level, street, total, ytd, stars, is_top, mine in stream:
         line: list[Any] = [
@@ -299,9 +318,7 @@ def _ranking_sheet(
             person,
             levels.get(level, level),
             street,
-            _score(ws, total),
-            *[_score(ws, _points(mine.get(key))) for key, _label in indicators],
-            _score(ws, ytd),
+            *scores.fill([total, *[mine.get(key) for key in keys], ytd]),
             stars,
         ]
         if top_column:

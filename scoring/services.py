@@ -10,10 +10,11 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,14 +91,12 @@ def rule_sets_mark_dirty(*, rule_set: RuleSet) -> None:
     if rule_set.district_id:
         covered = covered.filter(district_id=rule_set.district_id)
     now = timezone.now()
-    for district_id, year, quarter in set(used.values_list("district_id", "year", "quarter")) | set(
-        covered.values_list("district_id", "year", "quarter")
+    for district_id, year, quarter in sorted(
+        set(used.values_list("district_id", "year", "quarter"))
+        | set(covered.values_list("district_id", "year", "quarter"))
     ):
-        DirtyPeriod.objects.update_or_create(
-            district_id=district_id, year=year, quarter=quarter, defaults={"marked_at": now}
-        )
-        period = Quarter(year, quarter)
-        transaction.on_commit(lambda d=district_id, p=period: _enqueue(d, p))
+        if _mark(district_id=district_id, year=year, quarter=quarter, now=now):
+            transaction.on_commit(partial(_enqueue, district_id, Quarter(year, quarter)))
 
 
 @contextmanager
@@ -129,7 +128,8 @@ def _json_breakdown_sql() -> tuple[str, str]:
     """The aggregate that builds the breakdown object, and the empty object, per vendor."""
     if connection.vendor == "postgresql":
         return "jsonb_object_agg(c.indicator, c.pts)", "'{}'::jsonb"
-    return "json_group_object(c.indicator, c.pts)", "'{}'"
+    # SQLite sums in floating point: round like the DecimalField columns are.
+    return "json_group_object(c.indicator, ROUND(c.pts, 2))", "'{}'"
 
 
 def _snapshot_rank(
@@ -367,12 +367,44 @@ def ranking_snapshots_purge(*, now: dt.datetime | None = None) -> int:
 # --- Dirty marks and the recompute trigger -------------------------------------------
 
 
+# A mark older than this whose recompute never ran (the broker was down, a worker died):
+# the next write asks again instead of waiting for the periodic catch-up.
+PENDING_TOO_LONG = dt.timedelta(minutes=1)
+
+
+def _mark(*, district_id: int, year: int, quarter: int, now: dt.datetime) -> bool:
+    """Mark one quarter stale, in the caller's transaction. Returns whether the caller
+    should ask for a recompute: only when no recompute is pending for the quarter yet.
+
+    The mark itself is the coalescing: while it exists, a recompute is pending, and that
+    recompute deletes the mark as it starts. An existing mark is locked until the caller
+    commits, so the recompute's delete waits for this write and its ranking reads it.
+    """
+    key = {"district_id": district_id, "year": year, "quarter": quarter}
+    for _attempt in range(3):
+        mark = DirtyPeriod.objects.select_for_update().filter(**key).first()
+        if mark is not None:
+            if now - mark.marked_at <= PENDING_TOO_LONG:
+                return False
+            mark.marked_at = now
+            mark.save(update_fields=["marked_at"])
+            return True
+        try:
+            with transaction.atomic():
+                DirtyPeriod.objects.create(**key, marked_at=now)
+            return True
+        except IntegrityError:
+            continue  # another writer marked it meanwhile: lock theirs
+    return True
+
+
 def period_mark_dirty(*, district_id: int, day: dt.date) -> None:
     """Mark the quarter of ``day`` stale, in the caller's transaction, and ask for a
-    recompute once that transaction commits."""
+    recompute once that transaction commits unless one is pending already."""
     period = Quarter.containing(day)
     now = timezone.now()
-    # Later quarters of the year carry this one in their year-to-date totals and stars.
+    # Later quarters of the year carry this one in their year-to-date totals and stars;
+    # the recompute of this quarter catches up with them, in order.
     later = set(
         RankingSnapshot.objects.filter(
             district_id=district_id,
@@ -381,29 +413,21 @@ def period_mark_dirty(*, district_id: int, day: dt.date) -> None:
             status=RankingSnapshot.Status.LIVE,
         ).values_list("quarter", flat=True)
     )
-    for number in sorted({period.number, *later}):
-        DirtyPeriod.objects.update_or_create(
-            district_id=district_id, year=period.year, quarter=number, defaults={"marked_at": now}
-        )
-    transaction.on_commit(lambda: _enqueue(district_id, period))
+    ask = _mark(district_id=district_id, year=period.year, quarter=period.number, now=now)
+    for number in sorted(later):
+        _mark(district_id=district_id, year=period.year, quarter=number, now=now)
+    if ask:
+        transaction.on_commit(partial(_enqueue, district_id, period))
 
 
 def _enqueue(district_id: int, period: Quarter) -> None:
-    """Send the recompute task; bursts within a few seconds coalesce into one run. A broker
-    outage is logged and left to the periodic catch-up: the dirty mark is already saved."""
-    from django.core.cache import cache
-
+    """Send the recompute task. A broker outage is logged and left to the periodic
+    catch-up (or the next write after a minute): the dirty mark is already saved."""
     from .tasks import ranking_recompute_task
 
-    key = f"ranking-queued:{district_id}:{period}"
     try:
-        if not cache.add(key, 1, timeout=5):
-            return
-        ranking_recompute_task.apply_async(
-            args=(district_id, period.year, period.number), countdown=2
-        )
+        ranking_recompute_task.apply_async(args=(district_id, period.year, period.number))
     except Exception:
-        cache.delete(key)
         logger.warning(
             "Could not enqueue the recompute of %s %s; catch-up will do it.",
             district_id,
