@@ -62,10 +62,11 @@ def test_staff_ranking_and_a_deputys_points(browser, live_server, db, screenshot
     with page.expect_download() as download:
         page.click("#export-xlsx")
     assert download.value.suggested_filename.endswith("-v1.xlsx")
-    workbook = load_workbook(download.value.path(), read_only=True)
-    published = RankingSnapshot.objects.get(status=RankingSnapshot.Status.PUBLISHED)
-    everyone = workbook.worksheets[2]
-    assert sum(1 for _row in everyone.iter_rows(min_row=3)) == published.population
+    with open(download.value.path(), "rb") as saved:
+        workbook = load_workbook(saved, read_only=True)
+        published = RankingSnapshot.objects.get(status=RankingSnapshot.Status.PUBLISHED)
+        everyone = workbook.worksheets[2]
+        assert sum(1 for _row in everyone.iter_rows(min_row=3)) == published.population
 
     # A deputy's points from the ranking: the entries add up to the page's total.
     first = rows.first
@@ -104,6 +105,6 @@ def test_deputy_sees_own_points_on_a_phone(browser, live_server, db, screenshot_
     card.click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#indicator-lines li").count() >= 1
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(screenshot_dir / "deputy-points-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.close()
