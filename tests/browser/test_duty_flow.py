@@ -8,19 +8,11 @@ from django.core.management import call_command
 from PIL import Image
 
 from deputies.models import DutyPhoto, DutyRecord
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEXT = "浏览器测试：参加钮家巷社区周周行，接待居民8人次，收集停车难意见2条。"
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
 
 
 def test_deputy_logs_duty_and_street_staff_approve_it(
@@ -32,7 +24,7 @@ def test_deputy_logs_duty_and_street_staff_approve_it(
 
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = phone.new_page()
-    _login(page, live_server.url, "deputy01")
+    login(page, live_server.url, "deputy01")
     page.click("#log-duty")
     page.wait_for_load_state("networkidle")
     page.check("label.duty-type-tile:has-text('社区周周行') input", force=True)
@@ -55,7 +47,7 @@ def test_deputy_logs_duty_and_street_staff_approve_it(
 
     desk = browser.new_context(viewport=DESKTOP)
     staff = desk.new_page()
-    _login(staff, live_server.url, "street01")
+    login(staff, live_server.url, "street01")
     staff.goto(live_server.url + "/deputies/duties/review/?q=" + record.deputy.name)
     row = staff.locator(".review-row", has_text="浏览器测试")
     row.locator("input.record-check").check()

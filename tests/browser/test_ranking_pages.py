@@ -13,17 +13,9 @@ from openpyxl import load_workbook
 from congress.periods import Quarter
 from deputies.models import Deputy
 from scoring.models import RankingRow, RankingSnapshot
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo12345")
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
 
 
 def _live_row(deputy: Deputy) -> RankingRow:
@@ -39,7 +31,7 @@ def _live_row(deputy: Deputy) -> RankingRow:
 def test_staff_ranking_and_a_deputys_points(browser, live_server, db, screenshot_dir):
     call_command("seed_demo", "--deputies", "60", "--streets", "4", verbosity=0)
     page = browser.new_page(viewport=DESKTOP)
-    _login(page, live_server.url, "district_admin")
+    login(page, live_server.url, "district_admin")
     page.goto(live_server.url + "/points/")
     page.wait_for_load_state("networkidle")
     rows = page.locator("#ranking-table tbody tr[data-deputy]")
@@ -89,7 +81,7 @@ def test_staff_ranking_and_a_deputys_points(browser, live_server, db, screenshot
 def test_deputy_sees_own_points_on_a_phone(browser, live_server, db, screenshot_dir):
     call_command("seed_demo", "--deputies", "60", "--streets", "4", verbosity=0)
     page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
-    _login(page, live_server.url, "deputy01")
+    login(page, live_server.url, "deputy01")
     # The home's points card, once the live ranking exists.
     deputy = Deputy.objects.get(user__username="deputy01")
     call_command(
