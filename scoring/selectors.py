@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import QuerySet
 
 from congress.indicators import Indicator
 from congress.models import District
@@ -65,26 +66,47 @@ def breakdown_cells(row: RankingRow, columns: list[tuple[str, str]]) -> list[Dec
 def ranking_changes(
     *, live: RankingSnapshot, published: RankingSnapshot, limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Who moved between the published version and the live ranking. One query."""
-    before = RankingRow.objects.filter(snapshot=published, deputy_id=OuterRef("deputy_id"))
-    rows = (
-        RankingRow.objects.filter(snapshot=live)
-        .annotate(
-            old_total=Subquery(before.values("total")[:1]),
-            old_rank=Subquery(before.values("rank")[:1]),
-            old_top=Subquery(before.values("is_top")[:1]),
+    """Who moved between the published version and the live ranking: one join of the two
+    snapshots' rows (a hash join at province scale), best rank first."""
+    table = RankingRow._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT l.deputy_id, l.name, l.total, l.rank, l.is_top, p.total, p.rank, p.is_top
+            FROM {table} l
+            LEFT JOIN {table} p ON p.snapshot_id = %s AND p.deputy_id = l.deputy_id
+            WHERE l.snapshot_id = %s
+              AND (p.id IS NULL OR l.total <> p.total OR l.rank <> p.rank
+                   OR l.is_top <> p.is_top)
+            ORDER BY l.rank, l.name_pinyin, l.id
+            LIMIT %s
+            """,
+            [published.pk, live.pk, limit],
         )
-        .exclude(total=F("old_total"), rank=F("old_rank"), is_top=F("old_top"))
-        .order_by("rank", "name_pinyin")
-        .values("deputy_id", "name", "total", "rank", "is_top", "old_total", "old_rank", "old_top")
-    )
+        found = cursor.fetchall()
     changes = []
-    for row in rows[:limit]:
-        old_total = row["old_total"] if row["old_total"] is not None else Decimal(0)
-        row["delta"] = row["total"] - old_total
-        row["rank_delta"] = (row["old_rank"] - row["rank"]) if row["old_rank"] else None
-        changes.append(row)
+    for deputy_id, name, total, rank, is_top, old_total, old_rank, old_top in found:
+        total = _decimal(total)
+        old = _decimal(old_total) if old_total is not None else None
+        changes.append(
+            {
+                "deputy_id": deputy_id,
+                "name": name,
+                "total": total,
+                "rank": rank,
+                "is_top": bool(is_top),
+                "old_total": old,
+                "old_rank": old_rank,
+                "old_top": bool(old_top) if old_top is not None else None,
+                "delta": total - (old or Decimal(0)),
+                "rank_delta": (old_rank - rank) if old_rank else None,
+            }
+        )
     return changes
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(TWO_PLACES)
 
 
 def distribution(snapshot: RankingSnapshot, buckets: int = 10) -> dict[str, list[Any]]:

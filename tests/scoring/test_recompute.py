@@ -226,3 +226,18 @@ def test_a_change_in_an_earlier_quarter_marks_later_quarters_dirty(world):
         _rows(RankingSnapshot.objects.get(status="live", year=2026, quarter=2))["张三"].ytd_total
         == 10
     )
+
+
+def test_who_moved_since_the_published_version(world):
+    from scoring.selectors import ranking_changes
+
+    _approved(world.deputy_a, "training")  # 张三 2, 李四 0
+    _recompute(world)
+    v1 = ranking_publish(district=world.district, year=2026, quarter=2, by=world.district_user)
+    assert ranking_changes(live=_recompute(world), published=v1) == []
+    _approved(world.deputy_b, "report_to_voters")  # 李四 5: overtakes 张三
+    changes = {c["name"]: c for c in ranking_changes(live=_recompute(world), published=v1)}
+    assert set(changes) == {"李四", "张三"}
+    assert (changes["李四"]["old_total"], changes["李四"]["total"]) == (Decimal(0), Decimal(5))
+    assert changes["李四"]["delta"] == 5 and changes["李四"]["rank_delta"] == 1
+    assert changes["张三"]["delta"] == 0 and changes["张三"]["rank_delta"] == -1
