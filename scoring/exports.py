@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import IO, Any
 
@@ -51,18 +52,36 @@ class SnapshotGone(Exception):
     the file may mix two rankings. Write the current snapshot again."""
 
 
+Progress = Callable[[int], None]
+
+
+def quarterly_report_rows(snapshot: RankingSnapshot) -> int:
+    """How many data rows the report has (what ``progress`` counts up to)."""
+    return (
+        RankingRow.objects.filter(snapshot=snapshot, is_top=True).count()
+        + snapshot.population
+        + StreetAverage.objects.filter(snapshot=snapshot).count()
+    )
+
+
 def quarterly_report_write(
-    snapshot: RankingSnapshot, out: IO[bytes] | str, *, language: str = "zh-hans"
+    snapshot: RankingSnapshot,
+    out: IO[bytes] | str,
+    *,
+    language: str = "zh-hans",
+    progress: Progress | None = None,
 ) -> None:
     """Write the quarterly report of ``snapshot`` to ``out`` (a path or a binary file).
 
     Sheets: the top deputies, street averages, every ranked deputy, the scoring rules.
-    Raises :class:`SnapshotGone` if the snapshot disappeared while it was being read.
+    ``progress`` is called with the number of data rows written since its last call, every
+    few thousand rows. Raises :class:`SnapshotGone` if the snapshot disappeared while it
+    was being read.
     """
     wb = Workbook(write_only=True)
     try:
         with translation.override(language):
-            _fill(wb, snapshot)
+            _fill(wb, snapshot, progress or (lambda _n: None))
         # A superseded live snapshot is purged after a grace period; rows read before and
         # after that would not belong together.
         if not RankingSnapshot.objects.filter(pk=snapshot.pk).exists():
@@ -93,7 +112,7 @@ def quarterly_report_filename(snapshot: RankingSnapshot, *, language: str = "zh-
 # --- Pieces ----------------------------------------------------------------------------
 
 
-def _fill(wb: Workbook, snapshot: RankingSnapshot) -> None:
+def _fill(wb: Workbook, snapshot: RankingSnapshot, progress: Progress) -> None:
     title = _title(snapshot)
     percent = _percent(snapshot.rule_set.top_fraction)
     indicators = _indicator_columns(snapshot)
@@ -104,8 +123,9 @@ def _fill(wb: Workbook, snapshot: RankingSnapshot) -> None:
         title=title,
         indicators=indicators,
         top_only=True,
+        progress=progress,
     )
-    _streets_sheet(wb, snapshot, title=title, percent=percent)
+    _streets_sheet(wb, snapshot, title=title, percent=percent, progress=progress)
     _ranking_sheet(
         wb,
         snapshot,
@@ -114,6 +134,7 @@ def _fill(wb: Workbook, snapshot: RankingSnapshot) -> None:
         indicators=indicators,
         top_only=False,
         top_column=_("In top %(percent)s%%") % {"percent": percent},
+        progress=progress,
     )
     _rules_sheet(wb, snapshot, title=title)
 
@@ -269,6 +290,7 @@ def _ranking_sheet(
     title: str,
     indicators: list[tuple[str, str]],
     top_only: bool,
+    progress: Progress,
     top_column: str | None = None,
 ) -> None:
     labels = [
@@ -325,10 +347,15 @@ def _ranking_sheet(
             line.append(yes if is_top else None)
         ws.append(line)
         written += 1
+        if written % CHUNK_SIZE == 0:
+            progress(CHUNK_SIZE)
+    progress(written % CHUNK_SIZE)
     _filter(ws, columns=len(labels), first_row=HEADER_ROW, data_rows=written)
 
 
-def _streets_sheet(wb: Workbook, snapshot: RankingSnapshot, *, title: str, percent: str) -> None:
+def _streets_sheet(
+    wb: Workbook, snapshot: RankingSnapshot, *, title: str, percent: str, progress: Progress
+) -> None:
     labels = [
         _("Rank"),
         _("Street"),
@@ -356,6 +383,7 @@ def _streets_sheet(wb: Workbook, snapshot: RankingSnapshot, *, title: str, perce
             [rank, street, deputies, top_count, _score(ws, average), too_small if small else None]
         )
         written += 1
+    progress(written)
     _filter(ws, columns=len(labels), first_row=HEADER_ROW, data_rows=written)
 
 

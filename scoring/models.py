@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -289,6 +291,48 @@ class StreetAverage(models.Model):
         return f"{self.street_committee_id} {self.average}"
 
 
+class ReportJob(models.Model):
+    """A quarterly report written in the background, for rankings too large to download in
+    one request. The page polls its progress; the file lives under MEDIA_ROOT/reports/ and
+    is deleted with the job after a day."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    snapshot = models.ForeignKey(
+        RankingSnapshot, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=10, default="zh-hans")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=300, blank=True, help_text=_("Under MEDIA_ROOT."))
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.status} {self.rows_done}/{self.rows_total}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
 def period_of(day: dt.date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
@@ -297,6 +341,7 @@ __all__ = [
     "DirtyPeriod",
     "RankingRow",
     "RankingSnapshot",
+    "ReportJob",
     "Rule",
     "RuleSet",
     "ScoreAdjustment",

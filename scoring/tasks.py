@@ -18,10 +18,11 @@ def ranking_recompute_task(district_id: int, year: int, quarter: int) -> dict:
 
 @shared_task(name="scoring.tasks.dirty_periods_recompute", acks_late=True)
 def dirty_periods_recompute_task() -> int:
-    from .services import dirty_periods_recompute, ranking_snapshots_purge
+    from .services import dirty_periods_recompute, ranking_snapshots_purge, report_jobs_purge
 
     done = dirty_periods_recompute()
     ranking_snapshots_purge()
+    report_jobs_purge()
     return done
 
 
@@ -49,3 +50,11 @@ def current_quarters_recompute_task() -> int:
             done += 1
     ranking_snapshots_purge()
     return done
+
+
+@shared_task(name="scoring.tasks.report_job", acks_late=True)
+def report_job_task(job_id: str) -> str:
+    """Write a quarterly report in the background (large rankings)."""
+    from .services import report_job_run
+
+    return str(report_job_run(job_id=job_id).status)

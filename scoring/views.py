@@ -4,17 +4,19 @@ points with every entry traced to its source, and manual adjustments."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +28,14 @@ from deputies.models import Deputy
 from .calculators import Source
 from .forms import AdjustmentForm
 from .ledger import ScoreEntry, ledger_entries
-from .models import RankingRow, RankingSnapshot, RuleSet, ScoreAdjustment, StreetAverage
+from .models import (
+    RankingRow,
+    RankingSnapshot,
+    ReportJob,
+    RuleSet,
+    ScoreAdjustment,
+    StreetAverage,
+)
 from .selectors import (
     breakdown_cells,
     distribution,
@@ -35,7 +44,12 @@ from .selectors import (
     published_snapshots,
     ranking_changes,
 )
-from .services import ranking_publish, ranking_recompute, score_adjustment_create
+from .services import (
+    ranking_publish,
+    ranking_recompute,
+    score_adjustment_create,
+)
+from .services import report_job_start as report_job_start_service
 
 PAGE_SIZE = 50
 
@@ -159,6 +173,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "own_streets": scope.street_ids,
             "streets": StreetCommittee.objects.filter(district=district),
             "can_publish": scope.is_district_staff,
+            "export_in_background": snapshot is not None
+            and snapshot.population > settings.SCORING_DIRECT_EXPORT_LIMIT,
         },
     )
 
@@ -216,6 +232,73 @@ def export(request: HttpRequest) -> FileResponse:
         out,
         as_attachment=True,
         filename=quarterly_report_filename(snapshot),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_POST
+def report_job_start(request: HttpRequest) -> HttpResponse:
+    """Large rankings: write the report in the background and show its progress."""
+    district = _district(request)
+    quarter = _quarter(request)
+    snapshot = live_snapshot(district=district, quarter=quarter)
+    wanted = request.POST.get("version", "")
+    if wanted.isdigit():
+        snapshot = get_object_or_404(
+            published_snapshots(district=district, quarter=quarter), version=int(wanted)
+        )
+    if snapshot is None:
+        messages.error(request, _("There is no ranking for this quarter yet; recompute it first."))
+        return redirect(f"{reverse('scoring:ranking')}?quarter={quarter}")
+    job = report_job_start_service(
+        snapshot=snapshot, by=request.user, language=translation.get_language() or "zh-hans"
+    )
+    return redirect("scoring:report_job", pk=job.pk)
+
+
+def _own_job(request: HttpRequest, pk: Any) -> ReportJob:
+    if not scope_of(request.user).is_staff_member:
+        raise PermissionDenied
+    return get_object_or_404(
+        ReportJob.objects.select_related("snapshot"), pk=pk, requested_by=request.user
+    )
+
+
+@login_required
+def report_job(request: HttpRequest, pk: Any) -> HttpResponse:
+    job = _own_job(request, pk)
+    return render(request, "scoring/reportjob_detail.html", {"job": job})
+
+
+@login_required
+def report_job_status(request: HttpRequest, pk: Any) -> JsonResponse:
+    job = _own_job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "percent": job.percent,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "error": job.error,
+            "download": reverse("scoring:report_job_download", args=[job.pk])
+            if job.status == ReportJob.Status.DONE
+            else None,
+        }
+    )
+
+
+@login_required
+def report_job_download(request: HttpRequest, pk: Any) -> FileResponse:
+    job = _own_job(request, pk)
+    path = Path(settings.MEDIA_ROOT) / job.path
+    if job.status != ReportJob.Status.DONE or not job.path or not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 

@@ -151,6 +151,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Rankings with more deputies than this get their Excel report written in the background,
+# with a progress page, instead of in the request (about 4,000 rows/s are written).
+SCORING_DIRECT_EXPORT_LIMIT = env.int("SCORING_DIRECT_EXPORT_LIMIT", default=20000)
+
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -100,3 +100,49 @@ def test_deputy_sees_own_points_on_a_phone(browser, live_server, db, screenshot_
     page.screenshot(path=str(screenshot_dir / "deputy-points-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.close()
+
+
+def test_a_large_report_is_written_in_the_background(
+    browser, live_server, db, screenshot_dir, settings, tmp_path, monkeypatch
+):
+    from congress.celery import app
+    from scoring.models import ReportJob
+
+    call_command("seed_demo", "--deputies", "60", "--streets", "4", verbosity=0)
+    settings.SCORING_DIRECT_EXPORT_LIMIT = 0  # every ranking counts as large
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    page = browser.new_page(viewport=DESKTOP)
+    login(page, live_server.url, "district_admin")
+    page.goto(live_server.url + "/points/")
+    page.click("#export-xlsx")  # a form: starts the job, then shows it
+    page.wait_for_load_state("networkidle")
+    job = ReportJob.objects.get()
+    assert f"/points/export/jobs/{job.pk}/" in page.url
+    page.wait_for_selector("#job-download:not(.d-none)")
+    assert page.locator("#job-bar").inner_text() == "100%"
+    with page.expect_download() as download:
+        page.click("#job-download")
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+    # The page follows a job the worker is still writing, without a reload.
+    running = ReportJob.objects.create(
+        snapshot=job.snapshot,
+        requested_by=job.requested_by,
+        status=ReportJob.Status.RUNNING,
+        rows_total=200,
+        rows_done=50,
+        filename=job.filename,
+    )
+    page.goto(live_server.url + f"/points/export/jobs/{running.pk}/")
+    assert page.locator("#job-bar").inner_text() == "25%"
+    page.screenshot(path=str(screenshot_dir / "report-job-running-desktop.png"), full_page=True)
+    ReportJob.objects.filter(pk=running.pk).update(rows_done=150)
+    page.wait_for_function("document.getElementById('job-bar').textContent === '75%'")
+    ReportJob.objects.filter(pk=running.pk).update(
+        status=ReportJob.Status.DONE, rows_done=200, path=job.path
+    )
+    page.wait_for_selector("#job-download:not(.d-none)", timeout=10_000)
+    assert page.locator("#job-status").inner_text() == "已完成"
+    page.screenshot(path=str(screenshot_dir / "report-job-done-desktop.png"), full_page=True)
+    page.close()

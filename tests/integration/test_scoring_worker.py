@@ -114,3 +114,29 @@ def test_broker_down_never_fails_or_loses_a_write(world, worker_queue, wait_for)
         deputy=world.deputy_a,
     )
     assert row.total == 5
+
+
+def test_a_report_job_runs_on_the_worker(world, worker_queue):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from scoring.models import ReportJob
+    from scoring.tasks import report_job_task
+
+    _records(world, 12)
+    q = Quarter.containing(timezone.localdate())
+    snapshot = ranking_recompute_task.apply_async(
+        args=(world.district.pk, q.year, q.number), queue=worker_queue
+    ).get(timeout=120)["snapshot"]
+    job = ReportJob.objects.create(
+        snapshot_id=snapshot, requested_by=world.district_user, rows_total=1
+    )
+    assert report_job_task.apply_async(args=(str(job.pk),), queue=worker_queue).get(120) == "done"
+    job.refresh_from_db()
+    path = Path(settings.MEDIA_ROOT) / job.path
+    try:
+        assert job.rows_done > 0 and path.stat().st_size > 0
+        assert not path.with_suffix(".part").exists()
+    finally:
+        path.unlink(missing_ok=True)

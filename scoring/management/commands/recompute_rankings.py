@@ -5,7 +5,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from congress.models import District
 from scoring.models import RankingRow, StreetAverage
-from scoring.services import dirty_periods_recompute, ranking_recompute, ranking_snapshots_purge
+from scoring.services import (
+    dirty_periods_recompute,
+    ranking_recompute,
+    ranking_snapshots_purge,
+    report_jobs_purge,
+)
 
 
 class Command(BaseCommand):
@@ -51,3 +56,6 @@ class Command(BaseCommand):
         purged = ranking_snapshots_purge()
         if purged:
             self.stdout.write(f"Purged {purged} superseded live snapshot(s).")
+        reports = report_jobs_purge()
+        if reports:
+            self.stdout.write(f"Deleted {reports} report file(s) older than a day.")
