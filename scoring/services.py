@@ -512,7 +512,7 @@ def report_job_run(*, job_id: Any) -> ReportJob:
 
     from django.conf import settings
 
-    from .exports import quarterly_report_write
+    from .exports import SnapshotGone, quarterly_report_write
 
     job = ReportJob.objects.select_related("snapshot__district", "snapshot__rule_set").get(
         pk=job_id
@@ -538,6 +538,9 @@ def report_job_run(*, job_id: Any) -> ReportJob:
             job.snapshot, str(partial_file), language=job.language, progress=progress
         )
         os.replace(partial_file, target)
+    except SnapshotGone:
+        partial_file.unlink(missing_ok=True)
+        return _report_job_fail(job, _("The ranking was replaced before the report was written."))
     except Exception as exc:
         partial_file.unlink(missing_ok=True)
         logger.exception("Report job %s failed", job.pk)

@@ -139,3 +139,11 @@ def test_old_jobs_and_their_files_are_purged(world, ranked):
     assert report_jobs_purge(now=timezone.now() + timezone.timedelta(days=2)) == 1
     assert not path.exists() and not ReportJob.objects.exists()
     assert RankingSnapshot.objects.filter(pk=ranked.pk).exists()
+
+
+def test_a_ranking_purged_before_the_job_runs_says_so(world, ranked):
+    job = ReportJob.objects.create(snapshot=ranked, requested_by=world.district_user, rows_total=1)
+    RankingSnapshot.objects.filter(pk=ranked.pk).delete()
+    job = report_job_run(job_id=job.pk)
+    assert job.status == ReportJob.Status.FAILED
+    assert job.error == "生成报表前该排名已被替换，请重新生成。"
