@@ -29,6 +29,7 @@ from liaison_stations.selectors import (
     opinion_counts_by_street,
 )
 from scoring.models import RankingRow, RankingSnapshot
+from scoring.selectors import quarter_room
 
 from .models import StreetCommittee, StreetCommitteePost
 from .periods import Quarter
@@ -288,6 +289,7 @@ def mobile_home(request: HttpRequest) -> HttpResponse:
             "next_shift": next_shift,
             "open_opinions": open_opinions,
             "points_row": points_row,
+            "points_room": quarter_room(points_row) if points_row else [],
             "quarter": quarter,
             "now": now,
             "days_in_office": (today - deputy.elected_on).days,

@@ -124,3 +124,23 @@ def distribution(snapshot: RankingSnapshot, buckets: int = 10) -> dict[str, list
         counts[min(int((t - low) / width), buckets - 1)] += 1
     labels = [f"{low + i * width:.0f}–{low + (i + 1) * width:.0f}" for i in range(buckets)]
     return {"labels": labels, "counts": counts}
+
+
+def quarter_room(row: RankingRow) -> list[tuple[str, Decimal]]:
+    """What still counts this quarter: for each capped indicator that earns points, how many
+    more points the cap allows, given the row's (capped) breakdown. Indicators at their cap
+    are left out. One query (the rules)."""
+    labels = dict(Indicator.choices)
+    room = []
+    rules = Rule.objects.filter(
+        rule_set_id=row.snapshot.rule_set_id, cap_per_quarter__isnull=False, points__gt=0
+    )
+    order = {value: i for i, value in enumerate(Indicator.values)}
+    for rule in sorted(rules, key=lambda r: order.get(r.indicator, len(order))):
+        if rule.cap_per_quarter is None:
+            continue
+        earned = max(Decimal(row.breakdown.get(rule.indicator, 0)), Decimal(0))
+        left = rule.cap_per_quarter - earned
+        if left > 0:
+            room.append((str(labels.get(rule.indicator, rule.indicator)), left))
+    return room

@@ -94,6 +94,8 @@ def test_deputy_sees_own_points_on_a_phone(browser, live_server, db, screenshot_
     card = page.locator("#my-points")
     row = _live_row(deputy)
     assert f"{row.rank}/" in card.inner_text().replace(" ", "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(screenshot_dir / "deputy-home-points-phone.png"))
     card.click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#indicator-lines li").count() >= 1

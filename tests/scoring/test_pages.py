@@ -194,3 +194,19 @@ def test_level_filter_appears_when_several_levels_are_ranked(client, world):
     assert "王议政" in only_street and "张三" not in only_street
     # A level outside the vocabulary is ignored, not an error.
     assert "张三" in client.get(f"{url}?level=bogus").content.decode()
+
+
+def test_phone_home_says_what_still_counts_this_quarter(client, world):
+    _approve(world.deputy_a, "weekly_visit")  # 3 of the 39 a quarter
+    call_command(
+        "recompute_rankings",
+        year=timezone.localdate().year,
+        quarter=Quarter.containing(timezone.localdate()).number,
+        verbosity=0,
+    )
+    client.force_login(world.deputy_a.user)
+    home = client.get(reverse("mobile_home")).content.decode()
+    assert 'id="points-room"' in home
+    room = home.split('id="points-room"')[1].split("</div>")[0]
+    assert "社区周周行" in room and "36" in room
+    assert "社情民意联系日" in room and "9" in room  # nothing logged yet: the whole cap
