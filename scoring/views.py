@@ -209,18 +209,24 @@ def publish(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('scoring:ranking')}?quarter={quarter}&version={snapshot.version}")
 
 
+def _requested_snapshot(
+    district: District, quarter: Quarter, version: str | None
+) -> RankingSnapshot | None:
+    """The published version asked for (404 if there is none), else the live ranking."""
+    if version and version.isdigit():
+        return get_object_or_404(
+            published_snapshots(district=district, quarter=quarter), version=int(version)
+        )
+    return live_snapshot(district=district, quarter=quarter)
+
+
 @login_required
 def export(request: HttpRequest) -> FileResponse:
     from .exports import quarterly_report_filename, quarterly_report_write
 
     district = _district(request)
     quarter = _quarter(request)
-    snapshot = live_snapshot(district=district, quarter=quarter)
-    wanted = request.GET.get("version")
-    if wanted and wanted.isdigit():
-        snapshot = get_object_or_404(
-            published_snapshots(district=district, quarter=quarter), version=int(wanted)
-        )
+    snapshot = _requested_snapshot(district, quarter, request.GET.get("version"))
     if snapshot is None:
         snapshot = ranking_recompute(district=district, year=quarter.year, quarter=quarter.number)
     import tempfile
@@ -242,12 +248,7 @@ def report_job_start(request: HttpRequest) -> HttpResponse:
     """Large rankings: write the report in the background and show its progress."""
     district = _district(request)
     quarter = _quarter(request)
-    snapshot = live_snapshot(district=district, quarter=quarter)
-    wanted = request.POST.get("version", "")
-    if wanted.isdigit():
-        snapshot = get_object_or_404(
-            published_snapshots(district=district, quarter=quarter), version=int(wanted)
-        )
+    snapshot = _requested_snapshot(district, quarter, request.POST.get("version"))
     if snapshot is None:
         messages.error(request, _("There is no ranking for this quarter yet; recompute it first."))
         return redirect(f"{reverse('scoring:ranking')}?quarter={quarter}")

@@ -108,7 +108,7 @@ def test_a_failed_job_says_why_and_leaves_no_file(world, ranked, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr("scoring.exports.quarterly_report_write", broken)
+    monkeypatch.setattr("scoring.services.reports.quarterly_report_write", broken)
     job = ReportJob.objects.create(snapshot=ranked, requested_by=world.district_user, rows_total=1)
     job = report_job_run(job_id=job.pk)
     assert job.status == ReportJob.Status.FAILED and "磁盘已满" in job.error
@@ -123,7 +123,7 @@ def test_a_broker_outage_fails_the_job_with_a_message(client, world, ranked, mon
     from scoring.services import report_job_start
 
     job = report_job_start(snapshot=ranked, by=world.district_user, language="zh-hans")
-    from scoring.services import _enqueue_report
+    from scoring.services.reports import _enqueue_report
 
     _enqueue_report(job.pk)
     job.refresh_from_db()
